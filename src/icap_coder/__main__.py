@@ -1,0 +1,3 @@
+from icap_coder.cli import main
+
+main()

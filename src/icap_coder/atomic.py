@@ -1,0 +1,74 @@
+"""Write files so a crash or a full disk never leaves a half-written result.
+
+Each file goes to a temp file in the same folder and is renamed over the
+target only when every file of the set is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from icap_coder.errors import IcapError
+
+
+class FileSet:
+    """Collects temp files; `commit()` renames them all into place, `discard()` removes them."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._pending: list[tuple[Path, Path]] = []
+
+    @contextmanager
+    def open(self, name: str, newline: str | None = None) -> Iterator:
+        target = self.folder / name
+        handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
+                yield stream
+                stream.flush()
+                os.fsync(stream.fileno())
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        self._pending.append((Path(temp), target))
+
+    def commit(self) -> list[Path]:
+        for temp, target in self._pending:
+            os.replace(temp, target)
+        done = [target for _, target in self._pending]
+        self._pending.clear()
+        return done
+
+    def discard(self) -> None:
+        for temp, _ in self._pending:
+            temp.unlink(missing_ok=True)
+        self._pending.clear()
+
+
+@contextmanager
+def file_set(folder: Path) -> Iterator[FileSet]:
+    """All-or-nothing writing of several files into `folder` (created if missing)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IcapError(f"cannot create output folder ({exc.strerror}); choose another --out",
+                        file=str(folder)) from None
+    files = FileSet(folder)
+    try:
+        yield files
+    except OSError as exc:
+        files.discard()
+        raise IcapError(f"cannot write output ({exc.strerror}); nothing was changed", file=str(folder)) from None
+    except BaseException:
+        files.discard()
+        raise
+    files.commit()
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    with file_set(path.parent) as files, files.open(path.name) as stream:
+        stream.write(text)

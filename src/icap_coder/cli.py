@@ -1,0 +1,239 @@
+"""The `icap` command. Parses options, calls the library, renders; the only module that knows the terminal.
+
+Results go to stdout, messages to stderr. Bad input: one line, exit code 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from icap_coder import __version__
+from icap_coder.errors import IcapError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Code interview transcripts against a YAML codebook, reproducibly.")
+codebook_app = typer.Typer(no_args_is_help=True, help="Check and inspect codebooks.")
+app.add_typer(codebook_app, name="codebook")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+class Unit(str, Enum):
+    turn = "turn"
+    paragraph = "paragraph"
+    sentence = "sentence"
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    none = "none"
+
+
+def fails_cleanly(command):
+    """Turn IcapError into `icap: error: ...` on stderr and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except IcapError as exc:
+            for line in str(exc).splitlines():
+                err.print(f"icap: error: {line}", markup=False)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("icap: interrupted; no output was changed")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def warn(message: str) -> None:
+    err.print(f"icap: warning: {message}", markup=False)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"icap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
+                                              help="Show the version and exit.")) -> None:
+    pass
+
+
+@app.command()
+@fails_cleanly
+def code(
+    paths: List[Path] = typer.Argument(..., help="Transcript files or folders (read recursively)."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", "-c", help="Codebook YAML [default: the thesis codebook]."),
+    unit: Optional[Unit] = typer.Option(None, "--unit", "-u", help="Segment unit [default: turn]."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of every document (nl, en, sv) instead of detecting it."),
+    interviewer: Optional[List[str]] = typer.Option(None, "--interviewer", "-i", help="Speaker name of an interviewer (repeatable); I:, Q:, Interviewer: are known."),
+    code_interviewer: bool = typer.Option(False, "--code-interviewer", help="Code interviewer turns too."),
+    cases: Optional[Path] = typer.Option(None, "--cases", help="Cases file (CSV or YAML) [default: cases.csv beside the transcripts]."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder [default: ./icap-results]."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="What to print on stdout."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=0, help="Worker processes [default: one per core]."),
+    min_score: Optional[float] = typer.Option(None, "--min-score", min=0, help="Keyword hits a code needs in a segment [default: 1]."),
+    project: Optional[Path] = typer.Option(None, "--project", help="Project file [default: icap.yaml here or beside the transcripts]."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no warnings."),
+) -> None:
+    """Code every segment of the transcripts and write segments.csv, codings.csv, codings.jsonl, manifest.json."""
+    from icap_coder.codebook import load_codebook
+    from icap_coder.pipeline import Settings, run
+    from icap_coder.project import find_project
+
+    settings_project = find_project(paths, project)
+    book, book_warnings = load_codebook(codebook or settings_project.get("codebook"))
+    settings = Settings(
+        unit=(unit.value if unit else settings_project.get("unit", "turn")),
+        lang=lang or settings_project.get("lang"),
+        interviewers=tuple(interviewer or settings_project.get("interviewers", [])),
+        code_interviewer=code_interviewer or settings_project.get("code_interviewer", False),
+        cases_file=cases or settings_project.get("cases"),
+        min_score=min_score if min_score is not None else settings_project.get("min_score", 1.0),
+        jobs=jobs if jobs is not None else settings_project.get("jobs", 0),
+    )
+    if settings.unit not in {u.value for u in Unit}:
+        raise IcapError(f"unit '{settings.unit}' is not one of turn, paragraph, sentence",
+                        file=str(settings_project.file))
+    folder = out_dir or settings_project.get("out") or Path("icap-results")
+    for message in book_warnings if not quiet else []:
+        warn(message)
+    result = _run_with_progress(run, paths, book, settings, quiet)
+    for message in (result.skipped + result.warnings) if not quiet else []:
+        warn(message)
+    _write_outputs(folder, result, book, settings)
+    _print_result(result, book, fmt)
+    if not quiet:
+        err.print(f"icap: {len(result.documents)} documents, {len(result.segments)} segments, "
+                  f"{len(result.codings)} codings -> {folder}/", markup=False)
+
+
+def _run_with_progress(run, paths, book, settings, quiet):
+    if quiet or not err.is_terminal:
+        return run(paths, book, settings)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("coding", total=None)
+        return run(paths, book, settings, progress=lambda done, total: bar.update(task, completed=done, total=total))
+
+
+def _write_outputs(folder: Path, result, book, settings) -> None:
+    from icap_coder.atomic import file_set
+    from icap_coder.export.csv_files import write_codings, write_segments
+    from icap_coder.export.json_files import write_codings_jsonl
+    from icap_coder.export.manifest import build_manifest, write_manifest
+
+    with file_set(folder) as files:
+        with files.open("segments.csv", newline="") as stream:
+            write_segments(stream, result.segments)
+        with files.open("codings.csv", newline="") as stream:
+            write_codings(stream, result.codings)
+        with files.open("codings.jsonl") as stream:
+            write_codings_jsonl(stream, result.codings)
+        with files.open("manifest.json") as stream:
+            write_manifest(stream, build_manifest(result, book, settings, ["icap"] + sys.argv[1:]))
+
+
+def _print_result(result, book, fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.json:
+        from icap_coder.export.json_files import write_codings_json
+
+        write_codings_json(sys.stdout, result.codings)
+    elif fmt is OutputFormat.csv:
+        from icap_coder.export.csv_files import write_codings
+
+        write_codings(sys.stdout, result.codings)
+    elif fmt is OutputFormat.table:
+        from icap_coder.analysis import element_summary
+        from icap_coder.render import summary_table
+
+        out.print(summary_table(element_summary(book, result.documents, result.codings)))
+
+
+@codebook_app.command("validate")
+@fails_cleanly
+def codebook_validate(file: Path = typer.Argument(..., help="Codebook YAML to check.")) -> None:
+    """Check a codebook; lists every problem as file:line and exits 2 if there is one."""
+    from icap_coder.codebook import load_codebook
+
+    book, warnings = load_codebook(file)
+    for message in warnings:
+        warn(message)
+    codes = book.codes()
+    out.print(f"{file}: ok — {len(book.groups)} groups, {len(codes)} codes "
+              f"({sum(c.inductive for c in codes)} inductive), languages {', '.join(book.languages)}", markup=False)
+
+
+@codebook_app.command("show")
+@fails_cleanly
+def codebook_show(
+    file: Optional[Path] = typer.Argument(None, help="Codebook YAML [default: the thesis codebook]."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, json or csv."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Show only this language's keywords."),
+) -> None:
+    """Show groups, codes, definitions and keywords."""
+    from icap_coder.codebook import load_codebook
+    from icap_coder.render import codebook_rows, codebook_table
+
+    book, _ = load_codebook(file)
+    if fmt is OutputFormat.table:
+        out.print(codebook_table(book, lang))
+        return
+    rows = codebook_rows(book, lang)
+    if fmt is OutputFormat.json:
+        import json
+
+        out.print_json(json.dumps(rows, ensure_ascii=False)) if out.is_terminal else print(
+            json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt is OutputFormat.csv:
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@app.command()
+@fails_cleanly
+def init(
+    folder: Path = typer.Argument(Path("."), help="Folder for the project [default: here]."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing icap.yaml / codebook.yaml."),
+) -> None:
+    """Start a project: icap.yaml with defaults and codebook.yaml, a copy of the thesis codebook to adapt."""
+    from icap_coder.atomic import write_text_atomic
+    from icap_coder.codebook import shipped_codebook_path
+    from icap_coder.project import TEMPLATE
+
+    targets = [folder / "icap.yaml", folder / "codebook.yaml"]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not force:
+        raise IcapError("already exists; use --force to overwrite it", file=existing[0])
+    write_text_atomic(targets[0], TEMPLATE)
+    write_text_atomic(targets[1], shipped_codebook_path().read_text(encoding="utf-8"))
+    for target in targets:
+        out.print(f"wrote {target}", markup=False)
+    err.print("next: put transcripts in a folder and run `icap code FOLDER`", markup=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

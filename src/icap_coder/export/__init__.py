@@ -1,0 +1,1 @@
+"""Exporters: each takes finished results and writes one format; none of them computes anything."""

@@ -1,0 +1,63 @@
+"""Find speaker turns in plain text: `Name:`, `R4:`, `[00:01:02] Name:`, `**Name:**`.
+
+A label is believed when it is a usual interview role (I, R, Q, A, R4,
+Interviewer, Respondent, ...), a name given by the user, or a label that
+starts at least two lines. Once a text is shown to be a labelled transcript
+that way, any capitalised label of at most three words is believed too (a
+respondent who speaks once); in running prose a one-off `Conclusie: ...` is
+not a speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from icap_coder.model import Turn
+
+_TIME = r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?"
+_NAME = r"[^\W\d_][\w.'’\-]*(?: [\w.'’\-()]+){0,4}"
+LABEL = re.compile(
+    rf"^[ \t]*(?:{_TIME}[ \t]+)?(?:\*\*)?(?P<name>{_NAME}?)(?:[ \t]*{_TIME})?(?:\*\*)?[ \t]*:(?:\*\*)?(?:[ \t]+|$)",
+    re.MULTILINE,
+)
+ROLE_LABEL = re.compile(
+    r"^(?:[IRQAPB]\d*|Int|Resp|Interviewer|Interviewee|Respondent(?: \d+)?|Moderator|Onderzoeker|"
+    r"Interviewster|Geïnterviewde|Spreker \d+|Speaker \d+|Deelnemer \d+|Participant \d+)$",
+    re.IGNORECASE,
+)
+MAX_LABEL = 40
+
+
+def find_turns(text: str, known_speakers: set[str] = frozenset()) -> list[Turn]:
+    """Split `text` into turns at speaker labels; text before the first label is a turn of no one."""
+    candidates = [m for m in LABEL.finditer(text) if len(m.group("name")) <= MAX_LABEL]
+    counts = Counter(m.group("name").strip() for m in candidates)
+    known = {s.lower() for s in known_speakers}
+
+    def believed(name: str) -> bool:
+        return counts[name] >= 2 or bool(ROLE_LABEL.match(name)) or name.lower() in known
+
+    labelled = sum(1 for m in candidates if believed(m.group("name").strip())) >= 2
+
+    def believed_in_context(name: str) -> bool:
+        return believed(name) or (labelled and name[:1].isupper() and len(name.split()) <= 3)
+
+    labels = [m for m in candidates if believed_in_context(m.group("name").strip())]
+    turns: list[Turn] = []
+    first = labels[0].start() if labels else len(text)
+    _add(turns, text, None, 0, first)
+    for i, match in enumerate(labels):
+        end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+        _add(turns, text, match.group("name").strip(), match.end(), end)
+    return turns
+
+
+def _add(turns: list[Turn], text: str, speaker: str | None, start: int, end: int) -> None:
+    """Append a turn trimmed of surrounding white space; drop it when nothing is said."""
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    turns.append(Turn(speaker, start + lead, start + lead + len(stripped)))

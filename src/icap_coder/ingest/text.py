@@ -1,0 +1,55 @@
+"""Plain-text and Markdown transcripts, with optional YAML front matter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from icap_coder.errors import IcapError
+from icap_coder.ingest.base import RawDocument, decode, read_bytes
+from icap_coder.ingest.speakers import find_turns
+
+
+def read_text(path: Path) -> RawDocument:
+    data = read_bytes(path)
+    text, _ = decode(data)
+    metadata, body = split_front_matter(text, str(path))
+    return RawDocument(body, find_turns(body), "text", metadata, data)
+
+
+def split_front_matter(text: str, file: str) -> tuple[dict[str, str], str]:
+    """`---` YAML `---` at the very top -> (attributes, the rest). The rest is the document text."""
+    if not text.startswith("---\n"):
+        return {}, text
+    end = -1
+    for marker in ("\n---\n", "\n...\n"):
+        end = text.find(marker, 3)
+        if end != -1:
+            break
+    if end == -1:
+        if text.endswith(("\n---", "\n...")):
+            end, marker = len(text) - 4, "\n---"
+        else:
+            raise IcapError("front matter opened with '---' but never closed; add a '---' line after it",
+                            file=file, line=1)
+    block = text[4:end]
+    try:
+        data = yaml.safe_load(block)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        raise IcapError(f"front matter is not valid YAML ({getattr(exc, 'problem', exc)}); "
+                        "write it as `key: value` lines", file=file, line=line) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise IcapError("front matter must be `key: value` lines", file=file, line=2)
+    metadata = {str(k): _as_text(v) for k, v in data.items() if v is not None}
+    return metadata, text[end + len(marker):]
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,87 @@
+"""Per-language spaCy tokenizers, lemma keys and language detection, all offline.
+
+spaCy's trained pipelines are not on PyPI, so we use blank pipelines (the
+rule-based tokenizer and sentencizer) with the lookup tables of
+spacy-lookups-data. Those tables have gaps (nl: werkt, netwerken, middelen)
+and the en/sv ones are case-sensitive, so a word's lemma keys are the
+lower-case form, its table lemma and simplemma's lemma together. This module
+is imported only when there is text to process: it pulls in spaCy.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from functools import cache
+
+import simplemma
+import spacy
+import spacy_lookups_data
+
+from icap_coder.languages import SUPPORTED_LANGUAGES
+
+
+@cache
+def blank(lang: str):
+    """A blank spaCy pipeline with a sentencizer: tokenizer and sentence splitting only."""
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def tokenizer(lang: str):
+    return blank(lang).tokenizer
+
+
+@cache
+def lemma_table(lang: str) -> dict[str, str]:
+    """spacy-lookups-data's form -> lemma table, keys lower-cased."""
+    path = spacy_lookups_data.get_file(f"{lang}_lemma_lookup.json.gz")
+    with gzip.open(str(path)) as handle:
+        table = json.loads(handle.read())
+    return {form.lower(): lemma.lower() for form, lemma in table.items()}
+
+
+def lemma_keys(word: str, lang: str, guess: bool = True) -> frozenset[str]:
+    """The forms a word may stand for: itself, its table lemma and (with guess) simplemma's lemma.
+
+    simplemma is not idempotent (les -> lessen -> les), which is why a word
+    and a keyword match when their key sets meet rather than when one lemma
+    equals another. Keywords are expanded without guessing, so a keyword
+    is never turned into a different word (data -> datum).
+    """
+    word = word.lower()
+    keys = {word}
+    table = lemma_table(lang)
+    if word in table:
+        keys.add(table[word])
+    if guess and word.isalpha():
+        keys.add(simplemma.lemmatize(word, lang=lang).lower())
+    return frozenset(keys)
+
+
+def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) in `text`, by spaCy's rule-based sentencizer."""
+    return [(sent.start_char, sent.end_char) for sent in blank(lang)(text).sents]
+
+
+@cache
+def _stop_words(lang: str) -> frozenset[str]:
+    module = __import__(f"spacy.lang.{lang}.stop_words", fromlist=["STOP_WORDS"])
+    return frozenset(module.STOP_WORDS)
+
+
+def detect_language(text: str, candidates: list[str], sample_words: int = 3000) -> tuple[str, float]:
+    """Guess a document's language among `candidates` from its share of each language's stop words.
+
+    A whole transcript has hundreds of function words, which is all this
+    needs; returns (language, confidence 0..1 as the winner's share of hits).
+    """
+    words = [w.strip(".,;:!?\"'()[]…“”‘’").lower() for w in text.split()[:sample_words]]
+    scores = {lang: sum(1 for w in words if w in _stop_words(lang)) for lang in candidates
+              if lang in SUPPORTED_LANGUAGES}
+    if not scores:
+        return (candidates[0] if candidates else "nl"), 0.0
+    best = max(scores, key=lambda lang: (scores[lang], -candidates.index(lang)))
+    total = sum(scores.values())
+    return best, (scores[best] / total if total else 0.0)

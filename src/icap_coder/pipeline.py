@@ -1,0 +1,186 @@
+"""Transcripts in, documents + segments + codings out: the `icap code` job as a library call.
+
+Discovery, cases and ordering happen here in the main process; reading,
+segmenting and matching one document happens in a worker. Workers return
+plain dataclasses (documents, segments, codings), never spaCy Docs: pickling
+Docs made two processes five times slower than one on this kind of machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from icap_coder.cases import find_case_file, load_case_sheet, resolve_attributes
+from icap_coder.errors import IcapError
+from icap_coder.ingest import SkippedFile, discover, read_document
+from icap_coder.model import Codebook, Coding, Document, Segment
+from icap_coder.segment import segment_document
+
+LANGUAGE_NAMES = {"dutch": "nl", "nederlands": "nl", "english": "en", "engels": "en", "swedish": "sv",
+                  "svenska": "sv", "zweeds": "sv", "nld": "nl", "eng": "en", "swe": "sv"}
+
+
+@dataclass
+class Settings:
+    unit: str = "turn"
+    lang: str | None = None
+    interviewers: tuple[str, ...] = ()
+    code_interviewer: bool = False
+    cases_file: Path | None = None
+    min_score: float = 1.0
+    jobs: int = 0  # 0: one worker per core
+
+
+@dataclass
+class DocumentResult:
+    document: Document
+    segments: list[Segment]
+    codings: list[Coding]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    documents: list[Document]
+    segments: list[Segment]
+    codings: list[Coding]
+    warnings: list[str]
+    skipped: list[str]
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: Path
+    relative: str  # the document's name in every output
+    sheet_row: tuple[tuple[str, str], ...]  # its row of the cases file, if any
+
+
+def normalise_language(value: str) -> str:
+    value = value.strip().lower()
+    return LANGUAGE_NAMES.get(value, value)
+
+
+def plan(paths: list[Path], settings: Settings) -> tuple[list[_Job], list[str]]:
+    """Find the transcripts and their cases; returns jobs in a stable order and warnings."""
+    jobs: list[_Job] = []
+    warnings: list[str] = []
+    explicit = load_case_sheet(settings.cases_file) if settings.cases_file else None
+    seen: set[Path] = set()
+    for root in paths:
+        found, skipped = discover(root)
+        warnings.extend(skipped)
+        base = root if root.is_dir() else root.parent
+        sheet = explicit
+        if sheet is None:
+            case_file = find_case_file(base)
+            sheet = load_case_sheet(case_file) if case_file else None
+        relatives = []
+        for path in found:
+            if path.resolve() in seen:
+                continue
+            seen.add(path.resolve())
+            relative = path.relative_to(base).as_posix() if root.is_dir() else path.name
+            relatives.append(relative)
+            row = sheet.lookup(relative) if sheet else {}
+            jobs.append(_Job(path, relative, tuple(row.items())))
+        if sheet is not None and explicit is None:
+            warnings.extend(sheet.unmatched(relatives))
+    if explicit is not None:
+        warnings.extend(explicit.unmatched([job.relative for job in jobs]))
+    return jobs, warnings
+
+
+def run(paths: list[Path], codebook: Codebook, settings: Settings,
+        progress: Callable[[int, int], None] | None = None) -> RunResult:
+    jobs, warnings = plan(paths, settings)
+    if not jobs:
+        raise IcapError("no transcripts found (.txt .md .docx .vtt .srt); check the path",
+                        file=", ".join(str(p) for p in paths))
+    if settings.lang and normalise_language(settings.lang) not in codebook.languages:
+        raise IcapError(f"--lang {settings.lang}: not one of the codebook's languages "
+                        f"({', '.join(codebook.languages)})")
+    results: list[DocumentResult | SkippedFile] = []
+    workers = min(settings.jobs or os.cpu_count() or 1, len(jobs))
+    _init_worker(codebook, settings)
+    if workers <= 1:
+        for done, job in enumerate(jobs, start=1):
+            results.append(_process(job))
+            if progress:
+                progress(done, len(jobs))
+    else:
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        with context.Pool(workers, initializer=_init_worker, initargs=(codebook, settings)) as pool:
+            for done, result in enumerate(pool.imap(_process, jobs, chunksize=1), start=1):
+                results.append(result)
+                if progress:
+                    progress(done, len(jobs))
+    documents, segments, codings, skipped = [], [], [], []
+    for result in results:
+        if isinstance(result, SkippedFile):
+            skipped.append(str(result))
+            continue
+        documents.append(result.document)
+        segments.extend(result.segments)
+        codings.extend(result.codings)
+        warnings.extend(result.warnings)
+    return RunResult(documents, segments, codings, warnings, skipped)
+
+
+# -- worker side ---------------------------------------------------------------
+_state: dict = {}
+
+
+def _init_worker(codebook: Codebook, settings: Settings) -> None:
+    _state.clear()
+    _state.update(codebook=codebook, settings=settings, matchers={})
+
+
+def _matcher(lang: str):
+    from icap_coder.matcher import LanguageMatcher  # pulls in spaCy: only when there is work
+
+    matchers = _state["matchers"]
+    if lang not in matchers:
+        matchers[lang] = LanguageMatcher(_state["codebook"], lang)
+    return matchers[lang]
+
+
+def _process(job: _Job) -> DocumentResult | SkippedFile:
+    try:
+        return process_document(job.path, job.relative, dict(job.sheet_row), _state["codebook"],
+                                _state["settings"], _matcher)
+    except SkippedFile as skipped:
+        return skipped
+
+
+def process_document(path: Path, relative: str, sheet_row: dict[str, str], codebook: Codebook,
+                     settings: Settings, matcher_for: Callable) -> DocumentResult:
+    """Read, segment and code one transcript."""
+    from icap_coder import nlp
+
+    raw = read_document(path)
+    case, attributes = resolve_attributes(relative, raw.metadata, sheet_row)
+    warnings: list[str] = []
+    language = normalise_language(attributes.pop("language", "") or attributes.pop("lang", "")
+                                  or settings.lang or "")
+    if not language:
+        language, confidence = nlp.detect_language(raw.text, codebook.languages)
+        if confidence < 0.5:
+            warnings.append(f"{path}: language unclear, coded as '{language}'; set `language:` in its "
+                            "front matter or the cases file, or pass --lang")
+    elif language not in codebook.languages:
+        warnings.append(f"{path}: language '{language}' is not one of the codebook's "
+                        f"({', '.join(codebook.languages)}); no automatic codings for it")
+    document = Document(relative, raw.text, raw.turns, raw.format, hashlib.sha256(raw.data).hexdigest(),
+                        case, attributes, language)
+    splitter = (lambda text: nlp.split_sentences(text, language)) if settings.unit == "sentence" else None
+    segments = segment_document(document, settings.unit, set(settings.interviewers), splitter)
+    codings: list[Coding] = []
+    if language in codebook.languages:
+        coded = [s for s in segments if settings.code_interviewer or not s.interviewer]
+        codings = matcher_for(language).code_segments(coded, settings.min_score)
+    return DocumentResult(document, segments, codings, warnings)

@@ -1,0 +1,97 @@
+"""Project defaults from `icap.yaml`, so a researcher does not repeat flags.
+
+Looked for in the working folder, then in each transcripts folder and its
+parent. Paths in it are relative to the file. Flags on the command line win.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from icap_coder.errors import IcapError
+
+PROJECT_FILES = ("icap.yaml", "icap.yml")
+KEYS = {"codebook": "path", "unit": "text", "interviewers": "list", "cases": "path", "out": "path",
+        "lang": "text", "code_interviewer": "bool", "jobs": "int", "min_score": "float"}
+
+
+@dataclass
+class Project:
+    file: Path | None = None
+    values: dict = field(default_factory=dict)
+
+    def get(self, key: str, default=None):
+        return self.values.get(key, default)
+
+
+def find_project(paths: list[Path], explicit: Path | None = None) -> Project:
+    if explicit is not None:
+        if not explicit.is_file():
+            raise IcapError("project file not found; check --project", file=str(explicit))
+        return load_project(explicit)
+    places = [Path.cwd()]
+    for path in paths:
+        folder = path if path.is_dir() else path.parent
+        places.extend([folder, folder.parent])
+    for place in places:
+        for name in PROJECT_FILES:
+            if (place / name).is_file():
+                return load_project(place / name)
+    return Project()
+
+
+def load_project(path: Path) -> Project:
+    file = str(path)
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise IcapError(f"project file is not valid YAML ({getattr(exc, 'problem', exc)})", file=file,
+                        line=mark.line + 1 if mark else None) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IcapError(f"cannot read project file ({exc})", file=file) from None
+    if root is None:
+        return Project(path, {})
+    if not isinstance(root, yaml.MappingNode):
+        raise IcapError("project file must be `key: value` lines", file=file, line=1)
+    values = {}
+    for key_node, value_node in root.value:
+        key, line = key_node.value, key_node.start_mark.line + 1
+        if key not in KEYS:
+            raise IcapError(f"unknown key '{key}'; allowed: {', '.join(KEYS)}", file=file, line=line)
+        value = yaml.safe_load(yaml.serialize(value_node))
+        values[key] = _convert(value, KEYS[key], path.parent, key, file, line)
+    return Project(path, values)
+
+
+def _convert(value, kind: str, base: Path, key: str, file: str, line: int):
+    try:
+        if kind == "path":
+            return (base / str(value)).resolve() if value else None
+        if kind == "list":
+            return [str(v) for v in (value if isinstance(value, list) else [value])]
+        if kind == "bool":
+            if not isinstance(value, bool):
+                raise ValueError
+            return value
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise IcapError(f"'{key}' must be a {kind}, not {value!r}", file=file, line=line) from None
+
+
+TEMPLATE = """\
+# icap project file: defaults for `icap code` in this folder. Flags on the command line win.
+codebook: codebook.yaml        # your copy of the codebook; edit it freely
+unit: turn                     # turn | paragraph | sentence
+interviewers: [I, Interviewer] # speakers whose turns are kept for context but not coded
+# cases: transcripts/cases.csv # document -> case + attributes (default: cases.csv beside the transcripts)
+out: icap-results              # where `icap code` writes its CSV, JSONL and manifest
+# lang: nl                     # force one language instead of detecting it per document
+"""
