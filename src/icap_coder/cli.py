@@ -48,17 +48,22 @@ def fails_cleanly(command):
             return command(*args, **kwargs)
         except IcapError as exc:
             for line in str(exc).splitlines():
-                err.print(f"icap: error: {line}", markup=False)
+                message(f"icap: error: {line}")
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
-            err.print("icap: interrupted; no output was changed")
+            message("icap: interrupted; no output was changed")
             raise typer.Exit(130) from None
 
     return wrapper
 
 
-def warn(message: str) -> None:
-    err.print(f"icap: warning: {message}", markup=False)
+def message(text: str) -> None:
+    """One line on stderr, never wrapped, so scripts and people can grep it."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def warn(text: str) -> None:
+    message(f"icap: warning: {text}")
 
 
 def version_callback(value: bool) -> None:
@@ -110,16 +115,16 @@ def code(
         raise IcapError(f"unit '{settings.unit}' is not one of turn, paragraph, sentence",
                         file=str(settings_project.file))
     folder = out_dir or settings_project.get("out") or Path("icap-results")
-    for message in book_warnings if not quiet else []:
-        warn(message)
+    for text in book_warnings if not quiet else []:
+        warn(text)
     result = _run_with_progress(run, paths, book, settings, quiet)
-    for message in (result.skipped + result.warnings) if not quiet else []:
-        warn(message)
+    for text in (result.skipped + result.warnings) if not quiet else []:
+        warn(text)
     _write_outputs(folder, result, book, settings)
     _print_result(result, book, fmt)
     if not quiet:
-        err.print(f"icap: {len(result.documents)} documents, {len(result.segments)} segments, "
-                  f"{len(result.codings)} codings -> {folder}/", markup=False)
+        message(f"icap: {len(result.documents)} documents, {len(result.segments)} segments, "
+                f"{len(result.codings)} codings -> {folder}/")
 
 
 def _run_with_progress(run, paths, book, settings, quiet):
@@ -173,8 +178,8 @@ def codebook_validate(file: Path = typer.Argument(..., help="Codebook YAML to ch
     from icap_coder.codebook import load_codebook
 
     book, warnings = load_codebook(file)
-    for message in warnings:
-        warn(message)
+    for text in warnings:
+        warn(text)
     codes = book.codes()
     out.print(f"{file}: ok — {len(book.groups)} groups, {len(codes)} codes "
               f"({sum(c.inductive for c in codes)} inductive), languages {', '.join(book.languages)}", markup=False)
@@ -228,7 +233,7 @@ def init(
     write_text_atomic(targets[1], shipped_codebook_path().read_text(encoding="utf-8"))
     for target in targets:
         out.print(f"wrote {target}", markup=False)
-    err.print("next: put transcripts in a folder and run `icap code FOLDER`", markup=False)
+    message("next: put transcripts in a folder and run `icap code FOLDER`")
 
 
 def main() -> None:

@@ -162,7 +162,7 @@ def process_document(path: Path, relative: str, sheet_row: dict[str, str], codeb
     """Read, segment and code one transcript."""
     from icap_coder import nlp
 
-    raw = read_document(path)
+    raw = read_document(path, frozenset(settings.interviewers))
     case, attributes = resolve_attributes(relative, raw.metadata, sheet_row)
     warnings: list[str] = []
     language = normalise_language(attributes.pop("language", "") or attributes.pop("lang", "")

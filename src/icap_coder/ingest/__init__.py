@@ -59,12 +59,16 @@ def supported() -> str:
     return " ".join(READERS)
 
 
-def read_document(path: Path) -> RawDocument:
-    """Read one transcript; raises SkippedFile with a reason when it cannot be used."""
+def read_document(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocument:
+    """Read one transcript; raises SkippedFile with a reason when it cannot be used.
+
+    `speakers` are names known to be speakers (e.g. interviewers), believed
+    as labels even when they occur only once.
+    """
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise SkippedFile(f"skipped, unsupported format '{path.suffix}'", file=str(path))
-    raw = reader(path)
+    raw = reader(path, speakers)
     if not raw.text.strip():
         raise SkippedFile("skipped, the file holds no transcript text (empty)", file=str(path))
     return raw

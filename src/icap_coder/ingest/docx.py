@@ -19,7 +19,7 @@ CUE_TIMING = re.compile(r"^\s*\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d+)?\s*-->\s*\d{1,2
 SPEAKER_TIME = re.compile(r"^(?P<name>\S.{0,60}?)\s+(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
 
 
-def read_docx(path: Path) -> RawDocument:
+def read_docx(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocument:
     from icap_coder.ingest import SkippedFile
 
     data = read_bytes(path)
@@ -42,7 +42,7 @@ def read_docx(path: Path) -> RawDocument:
         text, turns = render_turns(structured)
         return RawDocument(text, turns, "docx-teams", metadata, data)
     text = "\n\n".join(block.strip() for block in blocks if block.strip())
-    return RawDocument(text, find_turns(text), "docx", metadata, data)
+    return RawDocument(text, find_turns(text, speakers), "docx", metadata, data)
 
 
 def _blocks(document) -> list[str]:

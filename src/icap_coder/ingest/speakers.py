@@ -38,7 +38,8 @@ def find_turns(text: str, known_speakers: set[str] = frozenset()) -> list[Turn]:
     def believed(name: str) -> bool:
         return counts[name] >= 2 or bool(ROLE_LABEL.match(name)) or name.lower() in known
 
-    labelled = sum(1 for m in candidates if believed(m.group("name").strip())) >= 2
+    believed_count = sum(1 for m in candidates if believed(m.group("name").strip()))
+    labelled = believed_count >= 2 or (believed_count == 1 and len(candidates) >= 2)
 
     def believed_in_context(name: str) -> bool:
         return believed(name) or (labelled and name[:1].isupper() and len(name.split()) <= 3)

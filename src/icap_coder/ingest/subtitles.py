@@ -16,7 +16,7 @@ from icap_coder.ingest.base import RawDocument, decode, read_bytes, render_turns
 from icap_coder.ingest.speakers import LABEL, ROLE_LABEL
 
 
-def read_subtitles(path: Path) -> RawDocument:
+def read_subtitles(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocument:
     from icap_coder.ingest import SkippedFile
 
     data = read_bytes(path)
@@ -32,11 +32,11 @@ def read_subtitles(path: Path) -> RawDocument:
         raise SkippedFile(f"skipped, not a valid {fmt.upper()} file ({exc}); check the header and the "
                           "timestamp lines", file=str(path)) from None
     cues = [(c.voice, html.unescape(" ".join(c.text.split()))) for c in captions]
-    body, turns = render_turns(_speakers(cues))
+    body, turns = render_turns(_speakers(cues, {s.lower() for s in speakers}))
     return RawDocument(body, turns, fmt, {}, data)
 
 
-def _speakers(cues: list[tuple[str | None, str]]) -> list[tuple[str | None, str]]:
+def _speakers(cues: list[tuple[str | None, str]], known: set[str]) -> list[tuple[str | None, str]]:
     labelled = []
     for voice, words in cues:
         match = None if voice else LABEL.match(words)
@@ -47,8 +47,12 @@ def _speakers(cues: list[tuple[str | None, str]]) -> list[tuple[str | None, str]
     for voice, match, words in labelled:
         if voice:
             current = voice.strip()
-        elif match and (counts[match.group("name").strip()] >= 2 or ROLE_LABEL.match(match.group("name").strip())):
+        elif match and _believed(match.group("name").strip(), counts, known):
             current = match.group("name").strip()
             words = words[match.end():]
         blocks.append((current, words))
     return blocks
+
+
+def _believed(name: str, counts: Counter, known: set[str]) -> bool:
+    return counts[name] >= 2 or bool(ROLE_LABEL.match(name)) or name.lower() in known

@@ -11,11 +11,11 @@ from icap_coder.ingest.base import RawDocument, decode, read_bytes
 from icap_coder.ingest.speakers import find_turns
 
 
-def read_text(path: Path) -> RawDocument:
+def read_text(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocument:
     data = read_bytes(path)
     text, _ = decode(data)
     metadata, body = split_front_matter(text, str(path))
-    return RawDocument(body, find_turns(body), "text", metadata, data)
+    return RawDocument(body, find_turns(body, speakers), "text", metadata, data)
 
 
 def split_front_matter(text: str, file: str) -> tuple[dict[str, str], str]:

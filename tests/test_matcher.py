@@ -1,0 +1,106 @@
+"""Matching semantics, one rule of the pattern syntax at a time, through the real spaCy pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from icap_coder.matcher import LanguageMatcher
+from icap_coder.model import Code, Codebook, CodeGroup, Segment
+
+
+def matcher(keywords: dict[str, list[str]], exclude: dict[str, list[str]] | None = None, lang: str = "nl"):
+    code = Code(name="C", group="G", keywords=keywords, exclude=exclude or {})
+    return LanguageMatcher(Codebook("t", "1", [lang], [CodeGroup("G", codes=[code])]), lang)
+
+
+def code(text: str, keywords: list[str], exclude: list[str] | None = None, lang: str = "nl", min_score=1.0):
+    m = matcher({lang: keywords}, {lang: exclude or []}, lang)
+    segment = Segment("d.txt", "", "R1", 1, "turn", 0, len(text), lang, text)
+    return m.code_segments([segment], min_score)
+
+
+def fires(text, keywords, exclude=None, lang="nl") -> bool:
+    return bool(code(text, keywords, exclude, lang))
+
+
+@pytest.mark.parametrize("text", ["Innovaties kosten tijd.", "De innovatie loopt.", "INNOVATIE!"])
+def test_lemma_matches_inflections_and_case(text):
+    assert fires(text, ["innovatie"])
+
+
+@pytest.mark.parametrize("text,keyword", [("De gemeenten werken samen.", "gemeente"),  # lookup-table gap
+                                          ("Burgers denken mee.", "burger"),
+                                          ("We hebben veel geleerd van de lessen.", "les"),
+                                          ("Zij werkt hier.", "werken")])
+def test_lemma_gaps_of_the_lookup_table_are_filled(text, keyword):
+    assert fires(text, [keyword])
+
+
+def test_lemma_does_not_match_a_different_word():
+    assert not fires("De datum staat vast.", ["data"])
+    assert not fires("Zorginnovatie is nodig.", ["innovatie"])  # a compound needs *innovatie*
+
+
+def test_phrase_is_consecutive_tokens_by_lemma():
+    assert fires("Wij werkten samen en gingen samen werken.", ["samen werken"])
+    assert fires("Zij hebben samen gewerkt.", ["samen werken"])
+    assert not fires("Samen met hen werken we.", ["samen werken"])
+
+
+def test_prefix_wildcard():
+    assert fires("De kennisdeling gaat goed.", ["kennis*"])
+    assert not fires("Wij delen onze ervaring.", ["kennis*"])
+
+
+def test_infix_wildcard_finds_dutch_compounds():
+    for text in ["De zorginnovatie groeit.", "Een innovatiestrategie.", "Zorg-innovatie."]:
+        assert fires(text, ["*innovatie*"]), text
+
+
+def test_suffix_wildcard():
+    assert fires("De datastrategie.", ["*strategie"])
+    assert not fires("Strategieën", ["*strategie"])
+
+
+def test_exact_form_skips_lemmatisation():
+    assert fires("Dat was een les.", ["=les"])
+    assert not fires("Dat waren lessen.", ["=les"])
+
+
+def test_regex_over_segment_text():
+    codings = code("We zitten met Stichting X aan tafel.", ["/stichting \\w+/"])
+    assert codings and codings[0].evidence == "stichting x <- /stichting \\w+/"
+
+
+def test_exclusion_drops_an_overlapping_hit_only():
+    assert not fires("Door middel van subsidie.", ["middel"], ["door middel van"])
+    assert fires("Door middel van overleg; de middelen zijn op.", ["middel"], ["door middel van"])
+
+
+def test_evidence_names_term_and_rule_and_score_counts_distinct_spans():
+    [coding] = code("Onze innovatiestrategie en onze visie.", ["*strategie", "*innovatie*", "visie"])
+    assert coding.evidence == "innovatiestrategie <- *strategie; visie <- visie"
+    assert coding.score == 2  # the two wildcards hit one word: it counts once
+    assert (coding.source, coding.group, coding.code) == ("auto", "G", "C")
+
+
+def test_min_score_threshold():
+    assert not code("Een visie.", ["visie"], min_score=2)
+    assert code("Een visie, nog een visie.", ["visie"], min_score=2)
+
+
+def test_english_and_swedish_lowercase_before_lookup():
+    assert fires("Our Strategies differ.", ["strategy"], lang="en")
+    assert fires("Kommunens Strategier.", ["strategi"], lang="sv")
+
+
+def test_keyword_the_tokenizer_splits_still_matches():
+    assert fires("Via co-creatie met bewoners.", ["co-creatie"])
+    assert fires("Middelen t.b.v. innovatie.", ["t.b.v."])
+
+
+def test_inductive_codes_are_never_auto_coded():
+    book = Codebook("t", "1", ["nl"], [CodeGroup("Aanvullend", codes=[
+        Code("Overig", "Aanvullend", keywords={"nl": ["visie"]}, inductive=True)])])
+    segment = Segment("d", "", "", 1, "turn", 0, 5, "nl", "visie")
+    assert LanguageMatcher(book, "nl").code_segments([segment]) == []
