@@ -214,6 +214,33 @@ def codebook_show(
         writer.writerows(rows)
 
 
+@codebook_app.command("evaluate")
+@fails_cleanly
+def codebook_evaluate(
+    checkset: Path = typer.Argument(..., help="Labelled segments (YAML: segments: [{lang, text, codes}])."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", "-c", help="Codebook YAML [default: the thesis codebook]."),
+    min_score: float = typer.Option(1.0, "--min-score", min=0, help="Keyword hits a code needs in a segment."),
+    show_errors: bool = typer.Option(False, "--show-errors", help="List every missed and extra coding."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table or json."),
+) -> None:
+    """Precision and recall of automatic coding against segments a person coded."""
+    from icap_coder.codebook import load_codebook
+    from icap_coder.evaluate import evaluate, load_checkset
+    from icap_coder.render import evaluation_rows, evaluation_table
+
+    book, _ = load_codebook(codebook)
+    result = evaluate(book, load_checkset(checkset, book), min_score)
+    if fmt is OutputFormat.json:
+        import json
+
+        print(json.dumps(evaluation_rows(book, result), ensure_ascii=False, indent=1))
+    else:
+        out.print(evaluation_table(book, result))
+    if show_errors:
+        for kind, code_name, text in result.disagreements:
+            out.print(f"{kind:6} {code_name}: {text}", markup=False)
+
+
 @app.command()
 @fails_cleanly
 def init(

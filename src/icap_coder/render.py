@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from icap_coder.analysis import Cell, Summary
+from icap_coder.evaluate import Evaluation
 from icap_coder.model import Codebook
 
 
@@ -57,4 +58,33 @@ def codebook_table(book: Codebook, lang: str | None = None) -> Table:
             keywords = "[dim]inductive: coded by hand[/dim]" if code.inductive else "\n".join(
                 f"[bold]{l}[/bold] " + ", ".join(code.keywords.get(l, [])) for l in languages if code.keywords.get(l))
             table.add_row(f"  {code.name}" + (f"\n  [dim]{label}[/dim]" if label else ""), code.definition, keywords)
+    return table
+
+
+def evaluation_rows(book: Codebook, result: Evaluation) -> list[dict]:
+    rows = []
+    for group in book.groups:
+        if group.name not in result.groups:
+            continue
+        for name, score in [(group.name, result.groups[group.name])] + [
+                (c.name, result.codes[c.name]) for c in group.codes if c.name in result.codes]:
+            rows.append({"group": group.name, "code": "" if name == group.name else name,
+                         "support": score.support, "tp": score.tp, "fp": score.fp, "fn": score.fn,
+                         "precision": round(score.precision, 3), "recall": round(score.recall, 3),
+                         "f1": round(score.f1, 3)})
+    m = result.micro
+    rows.append({"group": "(all codes, micro)", "code": "", "support": m.support, "tp": m.tp, "fp": m.fp,
+                 "fn": m.fn, "precision": round(m.precision, 3), "recall": round(m.recall, 3), "f1": round(m.f1, 3)})
+    return rows
+
+
+def evaluation_table(book: Codebook, result: Evaluation) -> Table:
+    table = Table(title=f"Automatic vs. human coding on {result.segments} segments",
+                  caption="support = segments the person coded; group rows: any code of the group")
+    for column in ("Element / code", "support", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column.startswith("Element") else "right")
+    for row in evaluation_rows(book, result):
+        name = f"  {row['code']}" if row["code"] else f"[bold]{row['group']}[/bold]"
+        table.add_row(name, str(row["support"]), f"{row['precision']:.2f}", f"{row['recall']:.2f}",
+                      f"{row['f1']:.2f}")
     return table
