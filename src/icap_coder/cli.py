@@ -146,11 +146,11 @@ def _write_outputs(folder: Path, result, book, settings) -> None:
 
     with file_set(folder) as files:
         with files.open("segments.csv", newline="") as stream:
-            write_segments(stream, result.segments)
+            write_segments(stream, chunks=result.rendered["segments.csv"])
         with files.open("codings.csv", newline="") as stream:
-            write_codings(stream, result.codings)
+            write_codings(stream, chunks=result.rendered["codings.csv"])
         with files.open("codings.jsonl") as stream:
-            write_codings_jsonl(stream, result.codings)
+            write_codings_jsonl(stream, chunks=result.rendered["codings.jsonl"])
         with files.open("manifest.json") as stream:
             write_manifest(stream, build_manifest(result, book, settings, ["icap"] + sys.argv[1:]))
 

@@ -99,7 +99,9 @@ def evaluate(codebook: Codebook, items: list[tuple[str, str, set[str]]], min_sco
     result = Evaluation(codes={c.name: Score() for c in deductive},
                         groups={g: Score() for g in dict.fromkeys(group_of.values())})
     for index, (lang, text, gold) in enumerate(items, start=1):
-        matcher = matchers.setdefault(lang, LanguageMatcher(codebook, lang))
+        if lang not in matchers:
+            matchers[lang] = LanguageMatcher(codebook, lang)
+        matcher = matchers[lang]
         segment = Segment("checkset", "", "", index, "turn", 0, len(text), lang, text)
         found = {c.code for c in matcher.code_segments([segment], min_score)}
         gold = gold & set(group_of)  # inductive codes are never automatic

@@ -1,11 +1,15 @@
 """Codebook + segments -> automatic codings, each with its evidence.
 
-How it stays fast: a segment is tokenized once by spaCy's tokenizer, and
-each distinct lower-case word is classified against all token tests of the
-codebook once per process (lemma keys, prefix, suffix, infix, exact), then
-cached by its hash. Wildcards are thereby expanded against the words the
-corpus actually contains, never compiled into hundreds of token patterns.
-Phrases are checked only where their first element matched.
+How it stays fast: each distinct word is classified against all token
+tests of the codebook (lemma keys, prefix, suffix, infix, exact) once, when
+spaCy's tokenizer first adds it to the vocabulary: a lexeme flag
+(`vocab.add_flag`) records whether it passes any test. Wildcards are thereby
+expanded against the words the corpus actually contains, never compiled into
+hundreds of token patterns, and per segment `Doc.to_array` hands back the
+flagged positions without a Python loop over tokens. Only the segments
+that are coded get tokenized (not interviewer turns or speaker labels). A phrase raises the
+flag only through its longest word (its anchor); the words around it are
+checked when the anchor is found.
 
 Semantics, per segment and code: every keyword hit counts once per span of
 text; a hit is dropped when one of the code's `exclude` patterns matches text
@@ -16,9 +20,13 @@ hits, like `innovatiestrategie` found by two wildcards, count once).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
+import numpy
+import spacy
 from spacy.attrs import IDX, LENGTH, LOWER
 
 from icap_coder import nlp
@@ -34,8 +42,7 @@ class Rule:
     exclude: bool
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple: made ~100k times per million words
     rule: Rule
     start: int
     end: int
@@ -48,6 +55,8 @@ class LanguageMatcher:
     def __init__(self, codebook: Codebook, lang: str):
         self.lang = lang
         self.codes: list[Code] = [c for c in codebook.codes() if not c.inductive]
+        self._tokenizer = spacy.blank(lang).tokenizer  # own vocabulary: its flag is this matcher's
+        self._strings = self._tokenizer.vocab.strings
         self.elements: list[Element] = []
         self._element_ids: dict[Element, int] = {}
         self.rules: list[Rule] = []
@@ -57,12 +66,15 @@ class LanguageMatcher:
                     self._add_rule(index, parse_pattern(raw), exclude)
         self.regex_rules = [r for r in self.rules if r.pattern.kind == "regex"]
         self._order = {rule: i for i, rule in enumerate(self.rules)}  # evidence names the first rule
-        self.starts: dict[int, list[Rule]] = defaultdict(list)
+        # Each rule is found through one anchor element, its longest (rarest) word, so that
+        # phrases like "op de agenda" flag "agenda" and not every "de" in the corpus.
+        self.anchored: dict[int, list[tuple[Rule, int]]] = defaultdict(list)
         for rule in self.rules:
             if rule.elements:
-                self.starts[rule.elements[0]].append(rule)
+                anchor = max(range(len(rule.elements)), key=lambda k: len(self.elements[rule.elements[k]].value))
+                self.anchored[rule.elements[anchor]].append((rule, anchor))
         self._by_key: dict[str, list[int]] = defaultdict(list)  # lemma key / exact form -> element ids
-        self._affixes: list[tuple[str, str, int]] = []
+        affixes: dict[str, list[tuple[str, int]]] = {"prefix": [], "suffix": [], "infix": []}
         for eid, element in enumerate(self.elements):
             if element.kind == "lemma":
                 for key in nlp.lemma_keys(element.value, lang, guess=False):
@@ -70,16 +82,29 @@ class LanguageMatcher:
             elif element.kind == "exact":
                 self._by_key["E" + element.value].append(eid)
             else:
-                self._affixes.append((element.kind, element.value, eid))
-        self._tokenizer = nlp.tokenizer(lang)
-        self._strings = self._tokenizer.vocab.strings
-        self._cache: dict[int, tuple[int, ...]] = {}
+                affixes[element.kind].append((element.value, eid))
+        self._prefixes, self._suffixes, self._infixes = affixes["prefix"], affixes["suffix"], affixes["infix"]
+        # Quick rejects in C for the common case, a word that passes no test at all.
+        self._any_prefix = tuple(v for v, _ in self._prefixes)
+        self._any_suffix = tuple(v for v, _ in self._suffixes)
+        self._any_infix = re.compile("|".join(re.escape(v) for v, _ in self._infixes)) if self._infixes else None
+        # Guessing a lemma (simplemma) is only worth it for words that begin like a keyword's lemma.
+        self._stems = {key[1:4] for key in self._by_key if key[0] == "L"}
+        self._cache: dict[str, tuple[int, ...]] = {}  # lower-case word -> element ids
+        self._flag = self._tokenizer.vocab.add_flag(
+            lambda text: any(eid in self.anchored for eid in self._tests(text.lower())))
+
+    def _tests(self, word: str) -> tuple[int, ...]:
+        found = self._cache.get(word)
+        if found is None:
+            found = self._cache[word] = self.classify(word)
+        return found
 
     def _add_rule(self, code: int, pattern: Pattern, exclude: bool) -> None:
         elements: list[int] = []
         for element in pattern.elements:
             # A keyword the tokenizer splits (co-creatie, t.b.v.) becomes a phrase of exact forms.
-            pieces = [t.lower_ for t in nlp.tokenizer(self.lang)(element.value)]
+            pieces = [t.lower_ for t in self._tokenizer(element.value)]
             if element.kind in ("lemma", "exact") and len(pieces) > 1:
                 parts = [Element("exact", piece) for piece in pieces]
             else:
@@ -94,46 +119,58 @@ class LanguageMatcher:
     def classify(self, word: str) -> tuple[int, ...]:
         """Ids of the token tests a lower-case word passes."""
         found: list[int] = []
-        for key in nlp.lemma_keys(word, self.lang):
+        guess = word[:3] in self._stems or (word.startswith("ge") and word[2:5] in self._stems)
+        for key in nlp.lemma_keys(word, self.lang, guess):
             found.extend(self._by_key.get("L" + key, ()))
         found.extend(self._by_key.get("E" + word, ()))
-        for kind, value, eid in self._affixes:
-            if (kind == "prefix" and word.startswith(value) or kind == "suffix" and word.endswith(value)
-                    or kind == "infix" and value in word):
-                found.append(eid)
+        if self._any_prefix and word.startswith(self._any_prefix):
+            found.extend(eid for value, eid in self._prefixes if word.startswith(value))
+        if self._any_suffix and word.endswith(self._any_suffix):
+            found.extend(eid for value, eid in self._suffixes if word.endswith(value))
+        if self._any_infix is not None and self._any_infix.search(word):
+            found.extend(eid for value, eid in self._infixes if value in word)
         return tuple(sorted(set(found)))
 
     def hits(self, text: str, doc=None) -> list[Hit]:
         """Every keyword and exclude hit in `text` (offsets relative to it)."""
-        doc = doc if doc is not None else self._tokenizer(text)
-        rows = doc.to_array([LOWER, IDX, LENGTH]).tolist() if len(doc) else []
-        tests = []
-        for lower, _, _ in rows:
-            found = self._cache.get(lower)
-            if found is None:
-                found = self._cache[lower] = self.classify(self._strings[lower])
-            tests.append(found)
-        hits: list[Hit] = []
-        for i, found in enumerate(tests):
-            for eid in found:
-                for rule in self.starts.get(eid, ()):
-                    n = len(rule.elements)
-                    if n > 1 and not (i + n <= len(tests) and all(
-                            rule.elements[k] in tests[i + k] for k in range(1, n))):
-                        continue
-                    start, end = rows[i][1], rows[i + n - 1][1] + rows[i + n - 1][2]
-                    hits.append(Hit(rule, start, end, text[start:end].lower()))
+        hits = self._token_hits(text, doc if doc is not None else self._tokenizer(text))
         for rule in self.regex_rules:
-            for match in rule.pattern.regex.finditer(text):
-                if match.end() > match.start():
-                    hits.append(Hit(rule, match.start(), match.end(), match.group(0).lower()))
+            hits.extend(Hit(rule, m.start(), m.end(), m.group(0).lower())
+                        for m in rule.pattern.regex.finditer(text) if m.end() > m.start())
+        return hits
+
+    def _token_hits(self, text: str, doc) -> list[Hit]:
+        if not len(doc):
+            return []
+        rows = doc.to_array([self._flag, LOWER, IDX, LENGTH])
+        flagged = numpy.flatnonzero(rows[:, 0])
+        if not len(flagged):
+            return []
+        lowers, starts, lengths = rows[:, 1].tolist(), rows[:, 2].tolist(), rows[:, 3].tolist()
+        strings, known, size = self._strings, self._tests, len(lowers)
+
+        def tests(i: int) -> tuple[int, ...]:
+            return known(strings[lowers[i]]) if 0 <= i < size else ()
+
+        hits: list[Hit] = []
+        for i in flagged.tolist():
+            for eid in tests(i):
+                for rule, anchor in self.anchored.get(eid, ()):
+                    first, n = i - anchor, len(rule.elements)
+                    if n > 1 and not all(rule.elements[k] in tests(first + k) for k in range(n) if k != anchor):
+                        continue
+                    start, last = starts[first], first + n - 1
+                    end = starts[last] + lengths[last]
+                    hits.append(Hit(rule, start, end, text[start:end].lower()))
         return hits
 
     def code_segments(self, segments: list[Segment], min_score: float = 1.0) -> list[Coding]:
+        """Automatic codings of the segments; each segment is tokenized once, on its own."""
         codings: list[Coding] = []
-        docs = self._tokenizer.pipe(s.text for s in segments)
-        for segment, doc in zip(segments, docs):
-            codings.extend(self._code_one(segment, self.hits(segment.text, doc), min_score))
+        for segment, doc in zip(segments, self._tokenizer.pipe(s.text for s in segments)):
+            hits = self.hits(segment.text, doc)
+            if hits:
+                codings.extend(self._code_one(segment, hits, min_score))
         return codings
 
     def _code_one(self, segment: Segment, hits: list[Hit], min_score: float) -> list[Coding]:

@@ -43,7 +43,7 @@ def lemma_table(lang: str) -> dict[str, str]:
 
 
 def lemma_keys(word: str, lang: str, guess: bool = True) -> frozenset[str]:
-    """The forms a word may stand for: itself, its table lemma and (with guess) simplemma's lemma.
+    """The forms a word may stand for: itself and its table lemma, else (with guess) simplemma's lemma.
 
     simplemma is not idempotent (les -> lessen -> les), which is why a word
     and a keyword match when their key sets meet rather than when one lemma
@@ -55,7 +55,7 @@ def lemma_keys(word: str, lang: str, guess: bool = True) -> frozenset[str]:
     table = lemma_table(lang)
     if word in table:
         keys.add(table[word])
-    if guess and word.isalpha():
+    elif guess and word.isalpha():
         keys.add(simplemma.lemmatize(word, lang=lang).lower())
     return frozenset(keys)
 
@@ -71,7 +71,7 @@ def _stop_words(lang: str) -> frozenset[str]:
     return frozenset(module.STOP_WORDS)
 
 
-def detect_language(text: str, candidates: list[str], sample_words: int = 3000) -> tuple[str, float]:
+def detect_language(text: str, candidates: list[str], sample_words: int = 1000) -> tuple[str, float]:
     """Guess a document's language among `candidates` from its share of each language's stop words.
 
     A whole transcript has hundreds of function words, which is all this

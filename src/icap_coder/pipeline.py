@@ -11,16 +11,21 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from icap_coder.cases import find_case_file, load_case_sheet, resolve_attributes
 from icap_coder.errors import IcapError
+from icap_coder.export.csv_files import render_codings, render_segments
+from icap_coder.export.json_files import render_codings_jsonl
 from icap_coder.ingest import SkippedFile, discover, read_document
 from icap_coder.model import Codebook, Coding, Document, Segment
 from icap_coder.segment import segment_document
 
+# Workers render their own rows of each output file, so formatting runs in parallel too.
+RENDERERS = {"segments.csv": render_segments, "codings.csv": render_codings, "codings.jsonl": render_codings_jsonl}
 LANGUAGE_NAMES = {"dutch": "nl", "nederlands": "nl", "english": "en", "engels": "en", "swedish": "sv",
                   "svenska": "sv", "zweeds": "sv", "nld": "nl", "eng": "en", "swe": "sv"}
 
@@ -42,6 +47,7 @@ class DocumentResult:
     segments: list[Segment]
     codings: list[Coding]
     warnings: list[str] = field(default_factory=list)
+    rendered: dict[str, str] = field(default_factory=dict)  # output file -> this document's rows
 
 
 @dataclass
@@ -51,6 +57,8 @@ class RunResult:
     codings: list[Coding]
     warnings: list[str]
     skipped: list[str]
+    rendered: dict[str, list[str]] = field(default_factory=dict)  # output file -> rows, per document
+    seconds: dict[str, float] = field(default_factory=dict)  # time per stage, for the manifest
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,7 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
                         f"({', '.join(codebook.languages)})")
     results: list[DocumentResult | SkippedFile] = []
     workers = min(settings.jobs or os.cpu_count() or 1, len(jobs))
+    started = time.perf_counter()
     _init_worker(codebook, settings)
     if workers <= 1:
         for done, job in enumerate(jobs, start=1):
@@ -113,22 +122,31 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
             if progress:
                 progress(done, len(jobs))
     else:
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        with context.Pool(workers, initializer=_init_worker, initargs=(codebook, settings)) as pool:
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        if fork:  # build the main language's matcher once; forked workers inherit it, spaCy included
+            _matcher(normalise_language(settings.lang) if settings.lang else codebook.languages[0])
+        context = multiprocessing.get_context("fork" if fork else None)
+        with context.Pool(workers, initializer=_init_worker if not fork else None,
+                          initargs=(codebook, settings) if not fork else ()) as pool:
             for done, result in enumerate(pool.imap(_process, jobs, chunksize=1), start=1):
                 results.append(result)
                 if progress:
                     progress(done, len(jobs))
-    documents, segments, codings, skipped = [], [], [], []
+    coded = time.perf_counter()
+    run_result = RunResult([], [], [], warnings, [], {name: [] for name in RENDERERS})
     for result in results:
         if isinstance(result, SkippedFile):
-            skipped.append(str(result))
+            run_result.skipped.append(str(result))
             continue
-        documents.append(result.document)
-        segments.extend(result.segments)
-        codings.extend(result.codings)
-        warnings.extend(result.warnings)
-    return RunResult(documents, segments, codings, warnings, skipped)
+        run_result.documents.append(result.document)
+        run_result.segments.extend(result.segments)
+        run_result.codings.extend(result.codings)
+        run_result.warnings.extend(result.warnings)
+        for name, rows in result.rendered.items():
+            run_result.rendered[name].append(rows)
+    run_result.seconds = {"workers": workers, "coding": round(coded - started, 3),
+                          "collecting": round(time.perf_counter() - coded, 3)}
+    return run_result
 
 
 # -- worker side ---------------------------------------------------------------
@@ -183,4 +201,5 @@ def process_document(path: Path, relative: str, sheet_row: dict[str, str], codeb
     if language in codebook.languages:
         coded = [s for s in segments if settings.code_interviewer or not s.interviewer]
         codings = matcher_for(language).code_segments(coded, settings.min_score)
-    return DocumentResult(document, segments, codings, warnings)
+    rendered = {name: render(segments if name == "segments.csv" else codings) for name, render in RENDERERS.items()}
+    return DocumentResult(document, segments, codings, warnings, rendered)

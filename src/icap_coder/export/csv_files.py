@@ -1,21 +1,42 @@
-"""segments.csv and codings.csv (UTF-8, comma-separated, RFC 4180 quoting)."""
+"""segments.csv and codings.csv (UTF-8, comma-separated, RFC 4180 quoting).
+
+Rows are rendered to text by `render_*` (workers do this for their own
+documents, in parallel); `write_*` adds the header and writes the chunks.
+"""
 
 from __future__ import annotations
 
 import csv
+import io
 from typing import Iterable, TextIO
 
 from icap_coder.export.tables import CODING_COLUMNS, SEGMENT_COLUMNS, coding_row, segment_row
 from icap_coder.model import Coding, Segment
 
 
-def write_segments(stream: TextIO, segments: Iterable[Segment]) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(SEGMENT_COLUMNS)
-    writer.writerows(segment_row(s) for s in segments)
+def _render(rows: Iterable[list]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
 
 
-def write_codings(stream: TextIO, codings: Iterable[Coding]) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(CODING_COLUMNS)
-    writer.writerows(coding_row(c) for c in codings)
+def render_segments(segments: Iterable[Segment]) -> str:
+    return _render(segment_row(s) for s in segments)
+
+
+def render_codings(codings: Iterable[Coding]) -> str:
+    return _render(coding_row(c) for c in codings)
+
+
+def header(columns: list[str]) -> str:
+    return _render([columns])
+
+
+def write_segments(stream: TextIO, segments: Iterable[Segment] = (), chunks: Iterable[str] | None = None) -> None:
+    stream.write(header(SEGMENT_COLUMNS))
+    stream.writelines(chunks if chunks is not None else [render_segments(segments)])
+
+
+def write_codings(stream: TextIO, codings: Iterable[Coding] = (), chunks: Iterable[str] | None = None) -> None:
+    stream.write(header(CODING_COLUMNS))
+    stream.writelines(chunks if chunks is not None else [render_codings(codings)])

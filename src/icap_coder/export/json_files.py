@@ -8,11 +8,15 @@ from typing import Iterable, TextIO
 from icap_coder.export.tables import coding_record
 from icap_coder.model import Coding
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
-def write_codings_jsonl(stream: TextIO, codings: Iterable[Coding]) -> None:
-    for coding in codings:
-        stream.write(json.dumps(coding_record(coding), ensure_ascii=False))
-        stream.write("\n")
+
+def render_codings_jsonl(codings: Iterable[Coding]) -> str:
+    return "".join(_encode(coding_record(c)) + "\n" for c in codings)
+
+
+def write_codings_jsonl(stream: TextIO, codings: Iterable[Coding] = (), chunks: Iterable[str] | None = None) -> None:
+    stream.writelines(chunks if chunks is not None else [render_codings_jsonl(codings)])
 
 
 def write_codings_json(stream: TextIO, codings: Iterable[Coding]) -> None:

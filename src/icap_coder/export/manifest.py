@@ -38,6 +38,7 @@ def build_manifest(result, codebook: Codebook, settings, command: list[str]) -> 
              "speakers": sorted({t.speaker for t in d.turns if t.speaker})}
             for d in result.documents
         ],
+        "seconds": result.seconds,
         "skipped": result.skipped,
         "warnings": result.warnings,
     }
