@@ -52,6 +52,7 @@ class FileSet:
 @contextmanager
 def file_set(folder: Path) -> Iterator[FileSet]:
     """All-or-nothing writing of several files into `folder` (created if missing)."""
+    created = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -60,11 +61,13 @@ def file_set(folder: Path) -> Iterator[FileSet]:
     files = FileSet(folder)
     try:
         yield files
-    except OSError as exc:
+    except BaseException as exc:
         files.discard()
-        raise IcapError(f"cannot write output ({exc.strerror}); nothing was changed", file=str(folder)) from None
-    except BaseException:
-        files.discard()
+        if created and not any(folder.iterdir()):
+            folder.rmdir()  # a failed run leaves no trace, not even an empty folder
+        if isinstance(exc, OSError):
+            raise IcapError(f"cannot write output ({exc.strerror}); nothing was changed",
+                            file=str(folder)) from None
         raise
     files.commit()
 

@@ -117,42 +117,45 @@ def code(
     folder = out_dir or settings_project.get("out") or Path("icap-results")
     for text in book_warnings if not quiet else []:
         warn(text)
-    result = _run_with_progress(run, paths, book, settings, quiet)
+    result = _run_and_write(folder, run, paths, book, settings, quiet)
     for text in (result.skipped + result.warnings) if not quiet else []:
         warn(text)
-    _write_outputs(folder, result, book, settings)
     _print_result(result, book, fmt)
     if not quiet:
         message(f"icap: {len(result.documents)} documents, {len(result.segments)} segments, "
                 f"{len(result.codings)} codings -> {folder}/")
 
 
-def _run_with_progress(run, paths, book, settings, quiet):
-    if quiet or not err.is_terminal:
-        return run(paths, book, settings)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
-        task = bar.add_task("coding", total=None)
-        return run(paths, book, settings, progress=lambda done, total: bar.update(task, completed=done, total=total))
-
-
-def _write_outputs(folder: Path, result, book, settings) -> None:
+def _run_and_write(folder: Path, run, paths, book, settings, quiet: bool):
+    """Run the job, streaming each document's rows into the output files; all-or-nothing."""
     from icap_coder.atomic import file_set
-    from icap_coder.export.csv_files import write_codings, write_segments
-    from icap_coder.export.json_files import write_codings_jsonl
+    from icap_coder.export.csv_files import header
     from icap_coder.export.manifest import build_manifest, write_manifest
+    from icap_coder.export.tables import CODING_COLUMNS, SEGMENT_COLUMNS
 
-    with file_set(folder) as files:
-        with files.open("segments.csv", newline="") as stream:
-            write_segments(stream, chunks=result.rendered["segments.csv"])
-        with files.open("codings.csv", newline="") as stream:
-            write_codings(stream, chunks=result.rendered["codings.csv"])
-        with files.open("codings.jsonl") as stream:
-            write_codings_jsonl(stream, chunks=result.rendered["codings.jsonl"])
+    with file_set(folder) as files, files.open("segments.csv", newline="") as segments, \
+            files.open("codings.csv", newline="") as codings, files.open("codings.jsonl") as jsonl:
+        segments.write(header(SEGMENT_COLUMNS))
+        codings.write(header(CODING_COLUMNS))
+        streams = {"segments.csv": segments, "codings.csv": codings, "codings.jsonl": jsonl}
+
+        def sink(document_result) -> None:
+            for name, rows in document_result.rendered.items():
+                streams[name].write(rows)
+
+        if quiet or not err.is_terminal:
+            result = run(paths, book, settings, sink=sink)
+        else:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=err, transient=True) as bar:
+                task = bar.add_task("coding", total=None)
+                result = run(paths, book, settings, sink=sink,
+                             progress=lambda done, total: bar.update(task, completed=done, total=total))
         with files.open("manifest.json") as stream:
             write_manifest(stream, build_manifest(result, book, settings, ["icap"] + sys.argv[1:]))
+    return result
 
 
 def _print_result(result, book, fmt: OutputFormat) -> None:

@@ -88,8 +88,10 @@ class LanguageMatcher:
         self._any_prefix = tuple(v for v, _ in self._prefixes)
         self._any_suffix = tuple(v for v, _ in self._suffixes)
         self._any_infix = re.compile("|".join(re.escape(v) for v, _ in self._infixes)) if self._infixes else None
-        # Guessing a lemma (simplemma) is only worth it for words that begin like a keyword's lemma.
-        self._stems = {key[1:4] for key in self._by_key if key[0] == "L"}
+        # Guessing a lemma (simplemma) is only worth it for a word that begins like a keyword's
+        # lemma minus its last letters (gemeent|en, werk|t, burger|s, le|ssen, ge|leer|d).
+        self._stems = {key[1:][:max(3, len(key) - 4)] for key in self._by_key if key[0] == "L" and len(key) > 4}
+        self._stem_lengths = sorted({len(stem) for stem in self._stems})
         self._cache: dict[str, tuple[int, ...]] = {}  # lower-case word -> element ids
         self._flag = self._tokenizer.vocab.add_flag(
             lambda text: any(eid in self.anchored for eid in self._tests(text.lower())))
@@ -119,7 +121,8 @@ class LanguageMatcher:
     def classify(self, word: str) -> tuple[int, ...]:
         """Ids of the token tests a lower-case word passes."""
         found: list[int] = []
-        guess = word[:3] in self._stems or (word.startswith("ge") and word[2:5] in self._stems)
+        guess = any(word[:n] in self._stems or word.startswith("ge") and word[2:2 + n] in self._stems
+                    for n in self._stem_lengths)
         for key in nlp.lemma_keys(word, self.lang, guess):
             found.extend(self._by_key.get("L" + key, ()))
         found.extend(self._by_key.get("E" + word, ()))

@@ -57,7 +57,6 @@ class RunResult:
     codings: list[Coding]
     warnings: list[str]
     skipped: list[str]
-    rendered: dict[str, list[str]] = field(default_factory=dict)  # output file -> rows, per document
     seconds: dict[str, float] = field(default_factory=dict)  # time per stage, for the manifest
 
 
@@ -104,7 +103,13 @@ def plan(paths: list[Path], settings: Settings) -> tuple[list[_Job], list[str]]:
 
 
 def run(paths: list[Path], codebook: Codebook, settings: Settings,
-        progress: Callable[[int, int], None] | None = None) -> RunResult:
+        progress: Callable[[int, int], None] | None = None,
+        sink: Callable[[DocumentResult], None] | None = None) -> RunResult:
+    """Code all transcripts under `paths`; results in document order.
+
+    `sink`, if given, receives each document's result as soon as it is ready
+    (in order), e.g. to stream its pre-rendered output rows to files.
+    """
     jobs, warnings = plan(paths, settings)
     if not jobs:
         raise IcapError("no transcripts found (.txt .md .docx .vtt .srt); check the path",
@@ -112,15 +117,28 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
     if settings.lang and normalise_language(settings.lang) not in codebook.languages:
         raise IcapError(f"--lang {settings.lang}: not one of the codebook's languages "
                         f"({', '.join(codebook.languages)})")
-    results: list[DocumentResult | SkippedFile] = []
     workers = min(settings.jobs or os.cpu_count() or 1, len(jobs))
     started = time.perf_counter()
+    run_result = RunResult([], [], [], warnings, [])
+
+    def collect(done: int, result: DocumentResult | SkippedFile) -> None:
+        if isinstance(result, SkippedFile):
+            run_result.skipped.append(str(result))
+        else:
+            run_result.documents.append(result.document)
+            run_result.segments.extend(result.segments)
+            run_result.codings.extend(result.codings)
+            run_result.warnings.extend(result.warnings)
+            if sink:
+                sink(result)
+            result.rendered = {}
+        if progress:
+            progress(done, len(jobs))
+
     _init_worker(codebook, settings)
     if workers <= 1:
         for done, job in enumerate(jobs, start=1):
-            results.append(_process(job))
-            if progress:
-                progress(done, len(jobs))
+            collect(done, _process(job))
     else:
         fork = "fork" in multiprocessing.get_all_start_methods()
         if fork:  # build the main language's matcher once; forked workers inherit it, spaCy included
@@ -129,23 +147,8 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
         with context.Pool(workers, initializer=_init_worker if not fork else None,
                           initargs=(codebook, settings) if not fork else ()) as pool:
             for done, result in enumerate(pool.imap(_process, jobs, chunksize=1), start=1):
-                results.append(result)
-                if progress:
-                    progress(done, len(jobs))
-    coded = time.perf_counter()
-    run_result = RunResult([], [], [], warnings, [], {name: [] for name in RENDERERS})
-    for result in results:
-        if isinstance(result, SkippedFile):
-            run_result.skipped.append(str(result))
-            continue
-        run_result.documents.append(result.document)
-        run_result.segments.extend(result.segments)
-        run_result.codings.extend(result.codings)
-        run_result.warnings.extend(result.warnings)
-        for name, rows in result.rendered.items():
-            run_result.rendered[name].append(rows)
-    run_result.seconds = {"workers": workers, "coding": round(coded - started, 3),
-                          "collecting": round(time.perf_counter() - coded, 3)}
+                collect(done, result)
+    run_result.seconds = {"workers": workers, "coding": round(time.perf_counter() - started, 3)}
     return run_result
 
 

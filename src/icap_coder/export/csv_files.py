@@ -1,7 +1,7 @@
 """segments.csv and codings.csv (UTF-8, comma-separated, RFC 4180 quoting).
 
-Rows are rendered to text by `render_*` (workers do this for their own
-documents, in parallel); `write_*` adds the header and writes the chunks.
+Rows are rendered to text by `render_*`: workers do this for their own
+documents, in parallel, and the CLI streams the rows into the files.
 """
 
 from __future__ import annotations
@@ -32,11 +32,9 @@ def header(columns: list[str]) -> str:
     return _render([columns])
 
 
-def write_segments(stream: TextIO, segments: Iterable[Segment] = (), chunks: Iterable[str] | None = None) -> None:
-    stream.write(header(SEGMENT_COLUMNS))
-    stream.writelines(chunks if chunks is not None else [render_segments(segments)])
+def write_segments(stream: TextIO, segments: Iterable[Segment]) -> None:
+    stream.write(header(SEGMENT_COLUMNS) + render_segments(segments))
 
 
-def write_codings(stream: TextIO, codings: Iterable[Coding] = (), chunks: Iterable[str] | None = None) -> None:
-    stream.write(header(CODING_COLUMNS))
-    stream.writelines(chunks if chunks is not None else [render_codings(codings)])
+def write_codings(stream: TextIO, codings: Iterable[Coding]) -> None:
+    stream.write(header(CODING_COLUMNS) + render_codings(codings))

@@ -15,8 +15,8 @@ def render_codings_jsonl(codings: Iterable[Coding]) -> str:
     return "".join(_encode(coding_record(c)) + "\n" for c in codings)
 
 
-def write_codings_jsonl(stream: TextIO, codings: Iterable[Coding] = (), chunks: Iterable[str] | None = None) -> None:
-    stream.writelines(chunks if chunks is not None else [render_codings_jsonl(codings)])
+def write_codings_jsonl(stream: TextIO, codings: Iterable[Coding]) -> None:
+    stream.write(render_codings_jsonl(codings))
 
 
 def write_codings_json(stream: TextIO, codings: Iterable[Coding]) -> None:
