@@ -90,7 +90,7 @@ class LanguageMatcher:
         self._any_infix = re.compile("|".join(re.escape(v) for v, _ in self._infixes)) if self._infixes else None
         # Guessing a lemma (simplemma) is only worth it for a word that begins like a keyword's
         # lemma minus its last letters (gemeent|en, werk|t, burger|s, le|ssen, ge|leer|d).
-        self._stems = {key[1:][:max(3, len(key) - 4)] for key in self._by_key if key[0] == "L" and len(key) > 4}
+        self._stems = {key[1:][:max(3, len(key) - 4)] for key in self._by_key if key[0] == "L" and len(key) > 3}
         self._stem_lengths = sorted({len(stem) for stem in self._stems})
         self._cache: dict[str, tuple[int, ...]] = {}  # lower-case word -> element ids
         self._flag = self._tokenizer.vocab.add_flag(
