@@ -88,6 +88,7 @@ def code(
     interviewer: Optional[List[str]] = typer.Option(None, "--interviewer", "-i", help="Speaker name of an interviewer (repeatable); I:, Q:, Interviewer: are known."),
     code_interviewer: bool = typer.Option(False, "--code-interviewer", help="Code interviewer turns too."),
     cases: Optional[Path] = typer.Option(None, "--cases", help="Cases file (CSV or YAML) [default: cases.csv beside the transcripts]."),
+    tags: Optional[Path] = typer.Option(None, "--tags", help="Tags file of manual codings [default: tags.yaml in the transcripts folder]."),
     out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder [default: ./icap-results]."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="What to print on stdout."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=0, help="Worker processes [default: one per core]."),
@@ -108,6 +109,7 @@ def code(
         interviewers=tuple(interviewer or settings_project.get("interviewers", [])),
         code_interviewer=code_interviewer or settings_project.get("code_interviewer", False),
         cases_file=cases or settings_project.get("cases"),
+        tags_file=tags,
         min_score=min_score if min_score is not None else settings_project.get("min_score", 1.0),
         jobs=jobs if jobs is not None else settings_project.get("jobs", 0),
     )
@@ -122,8 +124,10 @@ def code(
         warn(text)
     _print_result(result, book, fmt)
     if not quiet:
+        manual = result.manual
         message(f"icap: {len(result.documents)} documents, {len(result.segments)} segments, "
-                f"{len(result.codings)} codings -> {folder}/")
+                f"{len(result.codings)} codings ({manual.manual} manual, {manual.rejected} automatic rejected) "
+                f"-> {folder}/")
 
 
 def _run_and_write(folder: Path, run, paths, book, settings, quiet: bool):
@@ -172,6 +176,96 @@ def _print_result(result, book, fmt: OutputFormat) -> None:
         from icap_coder.render import summary_table
 
         out.print(summary_table(element_summary(book, result.documents, result.codings)))
+
+
+def _tag_command(action: str, document: Path, quote: str, code_name: str, start: Optional[int], end: Optional[int],
+                 memo: str, coder: Optional[str], root: Optional[Path], tags: Optional[Path],
+                 codebook: Optional[Path]) -> None:
+    from icap_coder.codebook import load_codebook
+    from icap_coder import tagging
+
+    book, _ = load_codebook(codebook)
+    place = tagging.find_place(document, root, tags)
+    begin, finish = tagging.find_quote(place, quote, start, end)
+    tag, new_code = tagging.new_tag(place, book, code_name, begin, finish, action, coder, memo)
+    if not tagging.add(place, tag):
+        message(f"icap: already in {place.tags_path}: {action} {tag.code} on {place.relative} {begin}-{finish}")
+        return
+    verb = {"code": "tagged", "reject": "rejected", "confirm": "confirmed"}[action]
+    out.print(f"{verb} {place.relative} {begin}-{finish} '{_short(tag.quote)}' as {tag.code} -> {place.tags_path}",
+              markup=False)
+    if new_code and action == "code":
+        message(f"icap: '{tag.code}' is not in the codebook: a new inductive code "
+                "(`icap codebook inductive` lists them, --promote adds them)")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+TAG_HELP = {
+    "document": "The transcript file.",
+    "quote": "The exact words to code (white space may differ); must occur once, or give --start/--end.",
+    "code": "Group/Code, a code name, or a new inductive code (e.g. Overig/aanbestedingsrecht).",
+}
+
+
+@app.command()
+@fails_cleanly
+def tag(
+    document: Path = typer.Argument(..., help=TAG_HELP["document"]),
+    quote: str = typer.Argument(..., help=TAG_HELP["quote"]),
+    code_name: str = typer.Argument(..., metavar="CODE", help=TAG_HELP["code"]),
+    memo: str = typer.Option("", "--memo", help="A note kept with the coding."),
+    coder: Optional[str] = typer.Option(None, "--coder", help="Who coded [default: $ICAP_CODER or your login]."),
+    start: Optional[int] = typer.Option(None, "--start", help="Start offset, when the quote occurs more than once."),
+    end: Optional[int] = typer.Option(None, "--end", help="End offset (exclusive)."),
+    root: Optional[Path] = typer.Option(None, "--root", help="The transcripts folder [default: found upwards]."),
+    tags: Optional[Path] = typer.Option(None, "--tags", help="The tags file [default: ROOT/tags.yaml]."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", "-c", help="Codebook YAML [default: the thesis codebook]."),
+) -> None:
+    """Code a quote by hand: adds an entry to the tags file."""
+    _tag_command("code", document, quote, code_name, start, end, memo, coder, root, tags, codebook)
+
+
+@app.command()
+@fails_cleanly
+def reject(
+    document: Path = typer.Argument(..., help=TAG_HELP["document"]),
+    quote: str = typer.Argument(..., help="Words of the segment whose automatic coding is wrong."),
+    code_name: str = typer.Argument(..., metavar="CODE", help="The code to take away."),
+    memo: str = typer.Option("", "--memo", help="Why, for the record."),
+    coder: Optional[str] = typer.Option(None, "--coder", help="Who decided [default: $ICAP_CODER or your login]."),
+    start: Optional[int] = typer.Option(None, "--start"),
+    end: Optional[int] = typer.Option(None, "--end"),
+    root: Optional[Path] = typer.Option(None, "--root", help="The transcripts folder [default: found upwards]."),
+    tags: Optional[Path] = typer.Option(None, "--tags", help="The tags file [default: ROOT/tags.yaml]."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", "-c"),
+) -> None:
+    """Overrule an automatic coding: `icap code` drops it from then on."""
+    _tag_command("reject", document, quote, code_name, start, end, memo, coder, root, tags, codebook)
+
+
+@app.command()
+@fails_cleanly
+def untag(
+    document: Path = typer.Argument(..., help=TAG_HELP["document"]),
+    quote: str = typer.Argument(..., help="The quote of the tag, as in the tags file."),
+    code_name: str = typer.Argument(..., metavar="CODE", help="The code of the tag."),
+    root: Optional[Path] = typer.Option(None, "--root", help="The transcripts folder [default: found upwards]."),
+    tags: Optional[Path] = typer.Option(None, "--tags", help="The tags file [default: ROOT/tags.yaml]."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", "-c"),
+) -> None:
+    """Remove a manual tag (or a rejection) from the tags file."""
+    from icap_coder.codebook import load_codebook
+    from icap_coder import tagging
+
+    book, _ = load_codebook(codebook)
+    place = tagging.find_place(document, root, tags)
+    for gone in tagging.remove(place, book, quote, code_name):
+        out.print(f"removed {gone.action} {gone.code} on '{_short(gone.quote)}' (was {place.tags_path}:{gone.line})",
+                  markup=False)
 
 
 @codebook_app.command("validate")

@@ -21,8 +21,10 @@ from icap_coder.errors import IcapError
 from icap_coder.export.csv_files import render_codings, render_segments
 from icap_coder.export.json_files import render_codings_jsonl
 from icap_coder.ingest import SkippedFile, discover, read_document
+from icap_coder.manual import ManualCounts, merge
 from icap_coder.model import Codebook, Coding, Document, Segment
 from icap_coder.segment import segment_document
+from icap_coder.tags import TAGS_FILE, load_tags
 
 # Workers render their own rows of each output file, so formatting runs in parallel too.
 RENDERERS = {"segments.csv": render_segments, "codings.csv": render_codings, "codings.jsonl": render_codings_jsonl}
@@ -37,6 +39,7 @@ class Settings:
     interviewers: tuple[str, ...] = ()
     code_interviewer: bool = False
     cases_file: Path | None = None
+    tags_file: Path | None = None  # default: tags.yaml in the transcripts folder
     min_score: float = 1.0
     jobs: int = 0  # 0: one worker per core
 
@@ -48,6 +51,7 @@ class DocumentResult:
     codings: list[Coding]
     warnings: list[str] = field(default_factory=list)
     rendered: dict[str, str] = field(default_factory=dict)  # output file -> this document's rows
+    manual: ManualCounts = field(default_factory=ManualCounts)
 
 
 @dataclass
@@ -58,6 +62,7 @@ class RunResult:
     warnings: list[str]
     skipped: list[str]
     seconds: dict[str, float] = field(default_factory=dict)  # time per stage, for the manifest
+    manual: ManualCounts = field(default_factory=ManualCounts)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,8 @@ class _Job:
     path: Path
     relative: str  # the document's name in every output
     sheet_row: tuple[tuple[str, str], ...]  # its row of the cases file, if any
+    tags: tuple = ()  # entries of the tags file for this document
+    tags_file: str = ""
 
 
 def normalise_language(value: str) -> str:
@@ -86,6 +93,8 @@ def plan(paths: list[Path], settings: Settings) -> tuple[list[_Job], list[str]]:
         if sheet is None:
             case_file = find_case_file(base)
             sheet = load_case_sheet(case_file) if case_file else None
+        tags_path = settings.tags_file or (base / TAGS_FILE)
+        tags = load_tags(tags_path)
         relatives = []
         for path in found:
             if path.resolve() in seen:
@@ -94,9 +103,13 @@ def plan(paths: list[Path], settings: Settings) -> tuple[list[_Job], list[str]]:
             relative = path.relative_to(base).as_posix() if root.is_dir() else path.name
             relatives.append(relative)
             row = sheet.lookup(relative) if sheet else {}
-            jobs.append(_Job(path, relative, tuple(row.items())))
+            mine = tuple(tag for tag in tags if tag.document in (relative, path.name))
+            jobs.append(_Job(path, relative, tuple(row.items()), mine, str(tags_path)))
         if sheet is not None and explicit is None:
             warnings.extend(sheet.unmatched(relatives))
+        names = set(relatives) | {r.rsplit("/", 1)[-1] for r in relatives}
+        warnings.extend(f"{tags_path}:{tag.line}: no transcript '{tag.document}'; check the document name"
+                        for tag in tags if tag.document not in names)
     if explicit is not None:
         warnings.extend(explicit.unmatched([job.relative for job in jobs]))
     return jobs, warnings
@@ -129,6 +142,7 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
             run_result.segments.extend(result.segments)
             run_result.codings.extend(result.codings)
             run_result.warnings.extend(result.warnings)
+            run_result.manual.add(result.manual)
             if sink:
                 sink(result)
             result.rendered = {}
@@ -173,13 +187,14 @@ def _matcher(lang: str):
 def _process(job: _Job) -> DocumentResult | SkippedFile:
     try:
         return process_document(job.path, job.relative, dict(job.sheet_row), _state["codebook"],
-                                _state["settings"], _matcher)
+                                _state["settings"], _matcher, list(job.tags), job.tags_file)
     except SkippedFile as skipped:
         return skipped
 
 
 def process_document(path: Path, relative: str, sheet_row: dict[str, str], codebook: Codebook,
-                     settings: Settings, matcher_for: Callable) -> DocumentResult:
+                     settings: Settings, matcher_for: Callable, tags: list | None = None,
+                     tags_file: str = TAGS_FILE) -> DocumentResult:
     """Read, segment and code one transcript."""
     from icap_coder import nlp
 
@@ -204,5 +219,8 @@ def process_document(path: Path, relative: str, sheet_row: dict[str, str], codeb
     if language in codebook.languages:
         coded = [s for s in segments if settings.code_interviewer or not s.interviewer]
         codings = matcher_for(language).code_segments(coded, settings.min_score)
+    codings, manual = merge(document, segments, codings, raw.markers, tags or [], codebook, tags_file)
+    warnings.extend(manual.warnings)
+    manual.warnings = []
     rendered = {name: render(segments if name == "segments.csv" else codings) for name, render in RENDERERS.items()}
-    return DocumentResult(document, segments, codings, warnings, rendered)
+    return DocumentResult(document, segments, codings, warnings, rendered, manual)

@@ -11,6 +11,7 @@ from pathlib import Path
 from icap_coder.errors import IcapError
 from icap_coder.ingest.base import RawDocument
 from icap_coder.ingest.docx import read_docx
+from icap_coder.ingest.markers import strip_markers
 from icap_coder.ingest.subtitles import read_subtitles
 from icap_coder.ingest.text import read_text
 
@@ -69,6 +70,7 @@ def read_document(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocu
     if reader is None:
         raise SkippedFile(f"skipped, unsupported format '{path.suffix}'", file=str(path))
     raw = reader(path, speakers)
+    raw.text, raw.turns, raw.markers = strip_markers(raw.text, raw.turns)
     if not raw.text.strip():
         raise SkippedFile("skipped, the file holds no transcript text (empty)", file=str(path))
     return raw

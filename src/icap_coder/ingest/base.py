@@ -16,6 +16,7 @@ class RawDocument:
     format: str
     metadata: dict[str, str] = field(default_factory=dict)
     data: bytes = b""  # the file's bytes, for the manifest hash
+    markers: list = field(default_factory=list)  # inline coding markers, see ingest.markers
 
 
 def read_bytes(path: Path) -> bytes:

@@ -1,0 +1,140 @@
+"""Manual codings (inline markers, the tags file) merged with the automatic ones.
+
+- `code` (a marker, or a tag entry) adds a coding with source `manual`;
+- `confirm` marks an automatic coding as checked by a person (source `manual`);
+- `reject` removes an automatic coding; the summary counts how many.
+A manual coding of a code the rules also found keeps one row: source `manual`,
+with the rule's evidence after the person's.
+Codes not in the codebook are inductive: `Group/Code` files them under that
+group, a bare name or `Overig/...` under the codebook's group of inductive
+codes (Aanvullend in the thesis codebook).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from icap_coder.anchor import anchor, context_of
+from icap_coder.model import Codebook, Coding, Document, Segment
+
+
+@dataclass
+class ManualCounts:
+    manual: int = 0  # manual codings in the output (added or confirmed)
+    rejected: int = 0  # automatic codings removed by a person
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, other: "ManualCounts") -> None:
+        self.manual += other.manual
+        self.rejected += other.rejected
+        self.warnings.extend(other.warnings)
+
+
+def inductive_group(codebook: Codebook) -> str:
+    for group in codebook.groups:
+        if any(code.inductive for code in group.codes):
+            return group.name
+    return "Aanvullend"
+
+
+def resolve_code(codebook: Codebook, name: str) -> tuple[str, str, bool]:
+    """A code as written by a person -> (group, code, in the codebook?)."""
+    name = " ".join(name.split())
+    codes = codebook.codes()
+    for code in codes:
+        if name.lower() in (code.name.lower(), code.path.lower()):
+            return code.group, code.name, True
+    if "/" in name:
+        head, tail = name.split("/", 1)
+        for group in codebook.groups:
+            if group.name.lower() == head.lower():
+                return group.name, tail.strip(), False
+        for code in codes:  # Overig/aanbestedingsrecht: a new code filed under an existing one
+            if code.name.lower() == head.lower():
+                return code.group, f"{code.name}/{tail.strip()}", False
+    return inductive_group(codebook), name, False
+
+
+def merge(document: Document, segments: list[Segment], auto: list[Coding], markers: list, tags: list,
+          codebook: Codebook, tags_file: str = "tags.yaml") -> tuple[list[Coding], ManualCounts]:
+    counts = ManualCounts()
+    rows: dict[tuple[int, str, str], Coding] = {(c.segment, c.group, c.code): c for c in auto}
+
+    def add(segment: Segment, code_name: str, evidence: str) -> None:
+        group, code, _ = resolve_code(codebook, code_name)
+        key = (segment.index, group, code)
+        if key in rows and rows[key].source == "auto":
+            evidence = f"{evidence}; auto: {rows[key].evidence}"
+        elif key in rows:
+            return  # the same manual coding twice (a marker and a tag): one row
+        rows[key] = Coding(document.path, document.case, segment.speaker, segment.index, segment.start,
+                           segment.end, group, code, "manual", 1.0, evidence, segment.text)
+
+    for marker in markers:
+        for segment in _segments_at(segments, marker.position, marker.position):
+            add(segment, marker.code, f"[#{marker.code}] at line {marker.line}")
+    for tag in tags:
+        where = f"{tags_file}:{tag.line}"
+        found = anchor(document.text, tag.quote, tag.start, tag.end, tag.before, tag.after)
+        if found.status == "moved":
+            counts.warnings.append(f"{where}: quote found at {found.start}-{found.end} (was {tag.start}-{tag.end}); "
+                                   "the transcript changed around it")
+        elif found.status == "fuzzy":
+            counts.warnings.append(f"{where}: quote placed approximately (similarity {found.similarity:.2f}) on "
+                                   f"'{_short(document.text[found.start:found.end])}'; check it")
+        elif found.status == "ambiguous":
+            counts.warnings.append(f"{where}: quote occurs {len(found.candidates)} times in {document.path}; "
+                                   "not applied: add start/end offsets to the entry")
+            continue
+        elif found.status == "orphan":
+            counts.warnings.append(f"{where}: quote '{_short(tag.quote)}' no longer in {document.path}; "
+                                   "not applied (orphan): fix or remove the entry")
+            continue
+        for segment in _segments_at(segments, found.start, found.end):
+            if tag.action == "reject":
+                group, code, _ = resolve_code(codebook, tag.code)
+                removed = rows.pop((segment.index, group, code), None)
+                if removed is not None and removed.source == "auto":
+                    counts.rejected += 1
+                elif removed is not None:
+                    rows[(segment.index, group, code)] = removed  # a person's coding is not rejected by rule
+                else:
+                    counts.warnings.append(f"{where}: nothing to reject: '{tag.code}' was not coded there")
+            else:
+                verb = "confirmed" if tag.action == "confirm" else "tagged"
+                who = f" by {tag.coder}" if tag.coder else ""
+                add(segment, tag.code, f"{verb}{who} ({where})" + (f": {tag.memo}" if tag.memo else ""))
+    order = {code.path: n for n, code in enumerate(codebook.codes())}
+    merged = sorted(rows.values(), key=lambda c: (c.segment, order.get(f"{c.group}/{c.code}", len(order)), c.code))
+    counts.manual = sum(1 for c in merged if c.source == "manual")
+    return merged, counts
+
+
+def _segments_at(segments: list[Segment], start: int, end: int) -> list[Segment]:
+    """Segments overlapping [start, end); for a point, the segment it stands in or right after."""
+    if start == end:
+        return [s for s in segments if s.start <= start <= s.end][:1]
+    return [s for s in segments if s.start < end and start < s.end]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def locate(text: str, quote: str) -> list[tuple[int, int]]:
+    """Where a quote a person typed occurs: exact first, else white-space-insensitive."""
+    from icap_coder.anchor import occurrences
+
+    found = occurrences(text, quote)
+    if found:
+        return found
+    import re
+
+    pattern = r"\s+".join(re.escape(word) for word in quote.split())
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text)] if pattern else []
+
+
+def anchor_fields(text: str, start: int, end: int) -> dict:
+    before, after = context_of(text, start, end)
+    return {"start": start, "end": end, "before": before, "after": after}

@@ -1,0 +1,213 @@
+"""Manual and inductive coding: inline markers, the tags file, tag/untag/reject, re-anchoring after edits."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from icap_coder.anchor import anchor
+from icap_coder.errors import IcapError
+from icap_coder.ingest import read_document
+from icap_coder.tags import load_tags
+from conftest import EXAMPLES, icap
+
+A1 = "Amsterdam/A1-beleidsadviseur.txt"
+
+
+@pytest.fixture
+def study(tmp_path) -> Path:
+    """A private copy of the example transcripts, free to edit."""
+    shutil.copytree(EXAMPLES, tmp_path / "transcripts")
+    return tmp_path / "transcripts"
+
+
+def codings(out: Path) -> list[dict]:
+    with (out / "codings.csv").open(encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
+
+
+def code(study: Path, out: Path, *extra: str):
+    result = icap("code", str(study), "--out", str(out), "--format", "none", "-j", "1", *extra)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+# -- inline markers -------------------------------------------------------------------------
+def test_markers_are_removed_and_code_their_segment(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("I: Hoe werkt u samen?\nR1: We werken in kokers. [#Interne communicatie]\n"
+                    "I: En de aanbesteding?\nR1: Die regels zijn lastig.[#Overig/aanbestedingsrecht] Echt.\n",
+                    encoding="utf-8")
+    raw = read_document(path)
+    assert "[#" not in raw.text
+    assert [raw.text[t.start:t.end] for t in raw.turns][1::2] == ["We werken in kokers.", "Die regels zijn lastig. Echt."]
+    out = tmp_path / "out"
+    code(path, out)
+    rows = [(r["segment"], r["group"], r["code"], r["source"]) for r in codings(out)]
+    assert ("2", "Organisatie", "Interne communicatie", "manual") in rows
+    assert ("4", "Aanvullend", "Overig/aanbestedingsrecht", "manual") in rows
+    for row in codings(out):
+        assert "[#" not in row["text"] and raw.text[int(row["start"]):int(row["end"])] == row["text"]
+
+
+def test_markers_in_subtitles(tmp_path):
+    path = tmp_path / "t.vtt"
+    path.write_text("WEBVTT\n\n00:00.000 --> 00:02.000\n<v R1>Het vertrouwen groeit. [#Sociaal kapitaal]\n",
+                    encoding="utf-8")
+    code(path, tmp_path / "out")
+    assert [(r["code"], r["source"]) for r in codings(tmp_path / "out")] == [("Sociaal kapitaal", "manual")]
+
+
+# -- tag / reject / untag through the command line -----------------------------------------------
+def test_tag_reject_untag_round_trip(study, tmp_path):
+    doc = study / A1
+    result = icap("tag", str(doc), "We werken erg in kokers.", "Interne communicatie", "--coder", "sanne",
+                  "--memo", "silo's")
+    assert result.returncode == 0, result.stderr
+    assert "tagged Amsterdam/A1-beleidsadviseur.txt" in result.stdout
+    assert icap("tag", str(doc), "aardgasvrij", "Overig/energietransitie").returncode == 0
+    assert icap("reject", str(doc), "per afdeling anders ingevuld", "Interne communicatie").returncode == 0
+    tags = load_tags(study / "tags.yaml")
+    assert [(t.document, t.code, t.action) for t in tags] == [
+        (A1, "Organisatie/Interne communicatie", "code"), (A1, "Overig/energietransitie", "code"),
+        (A1, "Organisatie/Interne communicatie", "reject")]
+    assert tags[0].coder == "sanne" and tags[0].memo == "silo's" and tags[0].before and tags[0].after
+
+    before = {(r["document"], r["segment"], r["code"]) for r in codings(_plain_run(study, tmp_path))}
+    result = code(study, tmp_path / "out")
+    rows = codings(tmp_path / "out")
+    by_key = {(r["document"], r["segment"], r["code"]): r for r in rows}
+    kokers = next(r for r in rows if "We werken erg in kokers." in r["text"] and r["code"] == "Interne communicatie")
+    assert kokers["source"] == "manual" and "tagged by sanne" in kokers["evidence"] and "auto: kokers" in kokers["evidence"]
+    assert any(r["code"] == "Overig/energietransitie" and r["group"] == "Aanvullend" for r in rows)
+    rejected = [k for k in before if k not in by_key]
+    assert len(rejected) == 1 and rejected[0][2] == "Interne communicatie"
+    assert "1 automatic rejected" in result.stderr
+
+    assert icap("tag", str(doc), "We werken erg in kokers.", "Interne communicatie").stdout == ""  # no duplicate
+    assert len(load_tags(study / "tags.yaml")) == 3
+    result = icap("untag", str(doc), "We werken erg in kokers.", "Organisatie/Interne communicatie")
+    assert result.returncode == 0 and "removed code" in result.stdout
+    assert [t.code for t in load_tags(study / "tags.yaml")] == ["Overig/energietransitie",
+                                                                 "Organisatie/Interne communicatie"]
+
+
+def _plain_run(study: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "plain"
+    code(study, out, "--tags", str(tmp_path / "none.yaml"))
+    return out
+
+
+def test_untag_keeps_comments_and_other_entries(study):
+    doc = study / A1
+    icap("tag", str(doc), "We werken erg in kokers.", "Interne communicatie")
+    icap("tag", str(doc), "aardgasvrij", "Ambitie/visie")
+    tags_file = study / "tags.yaml"
+    tags_file.write_text(tags_file.read_text(encoding="utf-8") + "# my own note, keep me\n", encoding="utf-8")
+    assert icap("untag", str(doc), "We werken erg in kokers.", "Interne communicatie").returncode == 0
+    text = tags_file.read_text(encoding="utf-8")
+    assert "# my own note, keep me" in text and "kokers" not in text and "aardgasvrij" in text
+
+
+# -- errors: one line, exit 2, tags file untouched ---------------------------------------------------
+def assert_error(result, *fragments):
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+
+
+def test_tag_errors(study):
+    doc = study / A1
+    assert_error(icap("tag", str(study / "Amsterdam/nope.txt"), "x", "Evaluatie"), "no such transcript")
+    assert_error(icap("tag", str(doc), "We werken erg in kokerz", "Evaluatie"),
+                 "quote not found", "closest: 'We werken erg in kokers.'")
+    assert_error(icap("tag", str(doc), "de", "Evaluatie"), "quote occurs", "times", "--start/--end")
+    assert_error(icap("untag", str(doc), "bestaat niet", "Evaluatie"), "no tag 'Evaluatie'")
+    assert not (study / "tags.yaml").exists()
+    result = icap("tag", str(doc), "de", "Evaluatie", "--start", "110", "--end", "112")
+    assert result.returncode == 0, result.stderr
+
+
+def test_malformed_tags_file_stops_the_run_and_is_left_alone(study, tmp_path):
+    tags_file = study / "tags.yaml"
+    broken = "- document: x.txt\n  quote: [unclosed\n"
+    tags_file.write_text(broken, encoding="utf-8")
+    assert_error(icap("code", str(study), "--out", str(tmp_path / "o")), "tags.yaml:")
+    assert_error(icap("tag", str(study / A1), "aardgasvrij", "Evaluatie"), "tags.yaml:")
+    assert tags_file.read_text(encoding="utf-8") == broken
+    tags_file.write_text("- document: x.txt\n  quote: q\n  code: C\n  action: maybe\n", encoding="utf-8")
+    assert_error(icap("code", str(study), "--out", str(tmp_path / "o")), "tags.yaml:1: action 'maybe'")
+
+
+def test_tag_for_an_unknown_document_is_a_warning(study, tmp_path):
+    (study / "tags.yaml").write_text("- {document: Amsterdam/A9.txt, quote: q, code: Evaluatie}\n", encoding="utf-8")
+    result = code(study, tmp_path / "out")
+    assert "tags.yaml:1: no transcript 'Amsterdam/A9.txt'" in result.stderr
+
+
+# -- re-anchoring after the transcript was corrected ----------------------------------------------------
+QUOTE = "We werken erg in kokers."
+
+
+@pytest.fixture
+def tagged(study):
+    assert icap("tag", str(study / A1), QUOTE, "Interne communicatie", "--coder", "sanne").returncode == 0
+    return study
+
+
+def edit(study: Path, old: str, new: str) -> None:
+    path = study / A1
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def manual_rows(out: Path) -> list[dict]:
+    return [r for r in codings(out) if r["source"] == "manual"]
+
+
+def test_insert_before_the_quote_moves_the_tag(tagged, tmp_path):
+    edit(tagged, "I: Dank dat u tijd wilt maken.", "I: Dank dat u tijd wilt maken, en welkom in ons onderzoek.")
+    result = code(tagged, tmp_path / "out")
+    assert "quote found at" in result.stderr and "the transcript changed around it" in result.stderr
+    [row] = manual_rows(tmp_path / "out")
+    assert QUOTE in row["text"]
+
+
+def test_deletion_elsewhere_moves_the_tag(tagged, tmp_path):
+    edit(tagged, "Ja hoor. ", "")
+    code(tagged, tmp_path / "out")
+    [row] = manual_rows(tmp_path / "out")
+    assert QUOTE in row["text"]
+
+
+def test_edit_inside_the_quote_is_placed_fuzzily_and_reported(tagged, tmp_path):
+    edit(tagged, QUOTE, "We werken echt erg in kokers.")
+    result = code(tagged, tmp_path / "out")
+    assert "placed approximately" in result.stderr and "We werken echt erg in kokers." in result.stderr
+    [row] = manual_rows(tmp_path / "out")
+    assert "We werken echt erg in kokers." in row["text"]
+
+
+def test_deleted_quote_becomes_an_orphan_not_a_wrong_coding(tagged, tmp_path):
+    edit(tagged, "Eerlijk gezegd is dat het moeilijkste. We werken erg in kokers. ", "")
+    result = code(tagged, tmp_path / "out")
+    assert "no longer in Amsterdam/A1-beleidsadviseur.txt; not applied (orphan)" in result.stderr
+    assert manual_rows(tmp_path / "out") == []
+
+
+def test_duplicated_quote_is_resolved_by_context_or_reported():
+    text = "Intro. We werken erg in kokers. Midden. We werken erg in kokers. Slot."
+    assert anchor(text, QUOTE).status == "ambiguous"
+    placed = anchor(text, QUOTE, 7, 31, before="Intro. ", after=" Midden.")
+    assert (placed.status, placed.start) == ("exact", 7)
+    edited = "Nieuw begin. " + text
+    moved = anchor(edited, QUOTE, 7, 31, before="Intro. ", after=" Midden.")
+    assert (moved.status, moved.start) == ("moved", 20)
+
+
+def test_fuzzy_never_attaches_to_merely_similar_text():
+    assert anchor("Wij werken goed samen met de partners.", QUOTE).status == "orphan"
