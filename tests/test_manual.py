@@ -211,3 +211,77 @@ def test_duplicated_quote_is_resolved_by_context_or_reported():
 
 def test_fuzzy_never_attaches_to_merely_similar_text():
     assert anchor("Wij werken goed samen met de partners.", QUOTE).status == "orphan"
+
+
+# -- review loop, driven through stdin as a person would type ---------------------------------------
+def review(study: Path, keys: str, *extra: str):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "icap_coder", "review", str(study), "--coder", "eva", *extra],
+                          input=keys, capture_output=True, text=True, timeout=300)
+
+
+def test_review_writes_each_decision_and_resumes(study, tmp_path):
+    result = review(study, "a\nr\nr 2\na\nc Overig/aanbesteding\ns\nq\n")
+    assert result.returncode == 0, result.stderr
+    assert "[1/" in result.stdout and "choose proposals by number, 1 to 1" in result.stdout
+    assert "reviewed 5 segments: 3 confirmed, 2 rejected, 1 codes added" in result.stderr
+    tags = load_tags(study / "tags.yaml")
+    assert [t.action for t in tags] == ["confirm", "confirm", "reject", "reject", "confirm", "code"]
+    assert all(t.coder == "eva" and t.document == A1 for t in tags)
+    assert tags[-1].code == "Overig/aanbesteding"
+
+    again = review(study, "q\n")  # resumes: the decided segments are not shown again
+    assert "[1/" in again.stdout and "segment 10 " in again.stdout.split("[1/")[1].splitlines()[0]
+
+    out = tmp_path / "out"
+    code(study, out)
+    rows = [r for r in codings(out) if r["document"] == A1]
+    assert {(r["segment"], r["code"], r["source"]) for r in rows if r["segment"] in ("4", "6", "8")} == {
+        ("4", "Ambitie/visie", "manual"), ("4", "Interne communicatie", "manual"), ("8", "Politieke steun", "manual")}
+    assert all("confirmed by eva" in r["evidence"] for r in rows if r["segment"] in ("4", "8"))
+
+
+def test_review_filters_and_ends_cleanly_without_input(study):
+    result = review(study, "", "--group", "Netwerk", "--case", "Rotterdam")
+    assert result.returncode == 0
+    assert "Rotterdam/" in result.stdout and "Amsterdam/" not in result.stdout
+    assert "Netwerk/" in result.stdout and "Leiderschap/" not in result.stdout
+
+
+# -- inductive codes ------------------------------------------------------------------------------------
+def test_inductive_codes_listed_and_promoted_keeping_the_file(study, tmp_path):
+    icap("tag", str(study / A1), "aardgasvrij", "Overig/energietransitie")
+    icap("tag", str(study / A1), "We werken erg in kokers.", "Cultuur/silodenken")
+    listed = icap("codebook", "inductive", str(study), "--format", "csv")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == ["group,code,segments,documents", "Aanvullend,Cultuur/silodenken,1,1",
+                                          "Aanvullend,Overig/energietransitie,1,1"]
+    assert_error(icap("codebook", "inductive", str(study), "--promote"), "--promote edits your own codebook")
+    book = tmp_path / "codebook.yaml"
+    assert icap("init", str(tmp_path), "--force").returncode == 0
+    original = book.read_text(encoding="utf-8")
+    result = icap("codebook", "inductive", str(study), "--codebook", str(book), "--promote")
+    assert result.returncode == 0 and "added 2 inductive codes" in result.stderr
+    promoted = book.read_text(encoding="utf-8")
+    assert promoted.startswith(original.split("  - name: Aanvullend")[0])  # comments and earlier groups untouched
+    assert '      - {name: "Cultuur/silodenken", inductive: true}' in promoted
+    again = icap("codebook", "inductive", str(study), "--codebook", str(book), "--format", "csv")
+    assert again.stdout.splitlines() == ["group,code,segments,documents"]
+    assert icap("codebook", "validate", str(book)).returncode == 0
+
+
+def test_a_tag_under_a_new_group_is_promoted_as_a_new_group(tmp_path):
+    from icap_coder.codebook import load_codebook
+    from icap_coder.promote import promote
+
+    book = tmp_path / "codebook.yaml"
+    book.write_text("# mine\ncodebook: t\nlanguages: [nl]\ngroups:\n  - name: Leren\n    codes:\n"
+                    "      - {name: Evaluatie, keywords: {nl: [evaluatie]}}\n", encoding="utf-8")
+    assert promote(book, [("Leren", "Reflectie"), ("Context", "Wetgeving")]) == [
+        ("Leren", "Reflectie"), ("Context", "Wetgeving")]
+    loaded, _ = load_codebook(book)
+    assert [(c.group, c.name, c.inductive) for c in loaded.codes()] == [
+        ("Leren", "Evaluatie", False), ("Leren", "Reflectie", True), ("Context", "Wetgeving", True)]
+    assert book.read_text(encoding="utf-8").startswith("# mine\n")

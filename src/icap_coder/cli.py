@@ -175,7 +175,10 @@ def _print_result(result, book, fmt: OutputFormat) -> None:
         from icap_coder.analysis import element_summary
         from icap_coder.render import summary_table
 
-        out.print(summary_table(element_summary(book, result.documents, result.codings)))
+        manual = result.manual
+        note = (f"{manual.manual} manual codings; {manual.rejected} automatic codings rejected by hand"
+                if manual.manual or manual.rejected else "")
+        out.print(summary_table(element_summary(book, result.documents, result.codings), note))
 
 
 def _tag_command(action: str, document: Path, quote: str, code_name: str, start: Optional[int], end: Optional[int],
@@ -268,6 +271,61 @@ def untag(
                   markup=False)
 
 
+@app.command()
+@fails_cleanly
+def review(
+    path: Path = typer.Argument(..., help="The transcripts folder (or one transcript)."),
+    group: Optional[str] = typer.Option(None, "--group", help="Only proposals of this code group."),
+    code_name: Optional[str] = typer.Option(None, "--code", help="Only proposals of this code."),
+    case: Optional[str] = typer.Option(None, "--case", help="Only documents of this case."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", "-c", help="Codebook YAML [default: the thesis codebook]."),
+    tags: Optional[Path] = typer.Option(None, "--tags", help="Tags file [default: tags.yaml in the transcripts folder]."),
+    coder: Optional[str] = typer.Option(None, "--coder", help="Who reviews [default: $ICAP_CODER or your login]."),
+) -> None:
+    """Accept or reject the automatic codings segment by segment; decisions go to the tags file at once."""
+    from icap_coder import tagging
+    from icap_coder.codebook import load_codebook
+    from icap_coder.pipeline import Settings, run
+    from icap_coder.project import find_project
+    from icap_coder.review import HELP, Session, items_to_review
+
+    project = find_project([path])
+    book, _ = load_codebook(codebook or project.get("codebook"))
+    root = path if path.is_dir() else path.parent
+    tags_path = tags or root / "tags.yaml"
+    settings = Settings(unit=project.get("unit", "turn"), interviewers=tuple(project.get("interviewers", [])),
+                        tags_file=tags_path, jobs=1)
+    items = items_to_review(run([path], book, settings), group, case, code_name)
+    if not items:
+        message("icap: nothing to review: every automatic coding has been decided")
+        return
+    message(f"icap: {len(items)} segments to review. {HELP}")
+
+    def ask(prompt: str) -> str | None:
+        out.print(f"{prompt} [a/r/c CODE/s/q]: ", end="", markup=False)
+        line = sys.stdin.readline()
+        return None if line == "" else line
+
+    tally = Session(book, root, tags_path, ask, _show_item, lambda text: out.print(text, markup=False),
+                    coder or tagging.coder_name()).run(items)
+    message(f"icap: reviewed {tally.shown} segments: {tally.confirmed} confirmed, {tally.rejected} rejected, "
+            f"{tally.added} codes added -> {tags_path}")
+
+
+def _show_item(item, number: int, total: int, proposals) -> None:
+    from rich.text import Text
+
+    segment = item.segment
+    out.print(f"\n[{number}/{total}] {segment.document} · segment {segment.index} · {segment.speaker or '-'}"
+              f" ({segment.case or 'no case'})", markup=False)
+    text = Text(segment.text)
+    terms = {part.split(" <- ")[0] for c in proposals for part in c.evidence.split("; ") if " <- " in part}
+    text.highlight_words(sorted(terms, key=len, reverse=True), style="bold reverse", case_sensitive=False)
+    out.print(text)
+    for n, coding in enumerate(proposals, start=1):
+        out.print(f"  {n}. {coding.group}/{coding.code}   [{coding.evidence}]", markup=False)
+
+
 @codebook_app.command("validate")
 @fails_cleanly
 def codebook_validate(file: Path = typer.Argument(..., help="Codebook YAML to check.")) -> None:
@@ -336,6 +394,66 @@ def codebook_evaluate(
     if show_errors:
         for kind, code_name, text in result.disagreements:
             out.print(f"{kind:6} {code_name}: {text}", markup=False)
+
+
+@codebook_app.command("inductive")
+@fails_cleanly
+def codebook_inductive(
+    paths: List[Path] = typer.Argument(..., help="Transcript files or folders."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", "-c", help="Codebook YAML [default: the thesis codebook]."),
+    promote: bool = typer.Option(False, "--promote", help="Append the new codes to the codebook file as inductive codes."),
+    tags: Optional[Path] = typer.Option(None, "--tags", help="Tags file [default: tags.yaml in the transcripts folder]."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """List the codes people used that the codebook does not have (from markers and the tags file)."""
+    from icap_coder.codebook import load_codebook, shipped_codebook_path
+    from icap_coder.pipeline import Settings, run
+    from icap_coder.project import find_project
+
+    project = find_project(paths)
+    book_path = codebook or project.get("codebook")
+    book, _ = load_codebook(book_path)
+    result = run(paths, book, Settings(unit=project.get("unit", "turn"), tags_file=tags,
+                                       interviewers=tuple(project.get("interviewers", []))))
+    known = {(c.group, c.name) for c in book.codes()}
+    found: dict[tuple[str, str], set] = {}
+    for coding in result.codings:
+        if (coding.group, coding.code) not in known:
+            found.setdefault((coding.group, coding.code), set()).add((coding.document, coding.segment))
+    rows = [{"group": g, "code": c, "segments": len(s), "documents": len({d for d, _ in s})}
+            for (g, c), s in sorted(found.items())]
+    if fmt is OutputFormat.table:
+        from rich.table import Table
+
+        table = Table(title=f"Inductive codes not in {book.source}")
+        for column in ("group", "code", "segments", "documents"):
+            table.add_column(column, justify="right" if column in ("segments", "documents") else "left")
+        for row in rows:
+            table.add_row(row["group"], row["code"], str(row["segments"]), str(row["documents"]))
+        out.print(table)
+    else:
+        _print_rows(rows, fmt, ["group", "code", "segments", "documents"])
+    if promote and rows:
+        from icap_coder.promote import promote as add_codes
+
+        target = Path(book_path) if book_path else None
+        if target is None or target.resolve() == shipped_codebook_path().resolve():
+            raise IcapError("--promote edits your own codebook: pass --codebook FILE (`icap init` makes a copy)")
+        added = add_codes(target, [(r["group"], r["code"]) for r in rows])
+        message(f"icap: added {len(added)} inductive codes to {target}")
+
+
+def _print_rows(rows: list[dict], fmt: OutputFormat, columns: list[str]) -> None:
+    if fmt is OutputFormat.json:
+        import json
+
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt is OutputFormat.csv:
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 @app.command()

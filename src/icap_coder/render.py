@@ -16,9 +16,9 @@ def _cell(cell: Cell) -> str:
     return f"{counts['segments']} [dim]({counts['documents']}/{counts['respondents']})[/dim]"
 
 
-def summary_table(summary: Summary) -> Table:
-    table = Table(title="Coded segments per element and case",
-                  caption="cell: segments (documents/respondents); a group row counts each segment once")
+def summary_table(summary: Summary, note: str = "") -> Table:
+    caption = "cell: segments (documents/respondents); a group row counts each segment once"
+    table = Table(title="Coded segments per element and case", caption=caption + (f"\n{note}" if note else ""))
     table.add_column("Element / code")
     for case in summary.cases:
         table.add_column(f"{case}\n[dim]{summary.documents_per_case[case]} docs[/dim]", justify="right")
