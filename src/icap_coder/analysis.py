@@ -1,17 +1,25 @@
-"""Counts researchers report: per element (code group) and code, per case.
+"""The numbers researchers report, all derived from one cross-tabulation of the codings.
 
-A cell counts coded segments, and the distinct documents and respondents
-they come from. Group rows count a segment once even when several of the
-group's codes apply to it. Codes without codings show as zeros.
+`tabulate` makes one pass over the codings and keeps, per (row, column) cell, the
+sets of coded segments, documents and respondents; every measure, table and export
+is computed from those cells, so two formats can never disagree. Rows are the
+codebook's groups (totals: a segment counts once per group) and codes, plus codes
+found only in manual codings, under their group; columns are the values of an
+attribute (case, role, ...) over all documents, so a case where nothing was coded
+still shows, with zeros.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from icap_coder.model import Codebook, Coding, Document
 
-NO_CASE = "(no case)"
+NO_VALUE = "(none)"
+TOTAL = "Total"
+MEASURES = ("segments", "documents", "respondents", "presence", "percent")
 
 
 @dataclass
@@ -30,40 +38,169 @@ class Cell:
                 "respondents": len(self.respondents)}
 
 
-@dataclass
-class SummaryRow:
-    group: str
-    code: str  # "" for a group total row
-    cells: dict[str, Cell]
-    total: Cell
+Row = tuple[str, str]  # (group, code); code "" is the group's total row
 
 
 @dataclass
-class Summary:
-    cases: list[str]
-    rows: list[SummaryRow]
-    documents_per_case: dict[str, int]
+class CrossTab:
+    by: str
+    rows: list[Row]
+    columns: list[str]  # attribute values, then TOTAL
+    cells: dict[tuple[Row, str], Cell]
+    coded: dict[str, Cell]  # per column: all coded segments, the denominator of `percent`
+    documents_per_column: dict[str, int]
+
+    def value(self, row: Row, column: str, measure: str) -> float:
+        cell = self.cells[(row, column)]
+        if measure == "presence":
+            return 1 if cell.segments else 0
+        if measure == "percent":
+            total = len(self.coded[column].segments)
+            return round(100 * len(cell.segments) / total, 1) if total else 0.0
+        return len(getattr(cell, measure))
+
+    def long_rows(self, measures=MEASURES) -> list[dict]:
+        """Tidy form: one row per (group, code, column value)."""
+        return [{"group": g, "code": c, self.by: column, **{m: self.value((g, c), column, m) for m in measures}}
+                for (g, c) in self.rows for column in self.columns]
 
 
-def element_summary(codebook: Codebook, documents: list[Document], codings: list[Coding]) -> Summary:
-    respondent = {d.path: d.respondent for d in documents}
-    cases = sorted({d.case or NO_CASE for d in documents})
-    per_case = {case: sum(1 for d in documents if (d.case or NO_CASE) == case) for case in cases}
-    order: list[tuple[str, str]] = []
+def attribute_of(document: Document | None, coding: Coding, by: str) -> str:
+    if by == "case":
+        return coding.case or NO_VALUE
+    if by == "speaker":
+        return coding.speaker or NO_VALUE
+    if by == "document":
+        return coding.document
+    if document is None:
+        return NO_VALUE
+    if by == "language":
+        return document.language or NO_VALUE
+    if by == "respondent":
+        return document.respondent
+    return document.attributes.get(by) or NO_VALUE
+
+
+def row_order(codebook: Codebook, codings: list[Coding]) -> list[Row]:
+    order: list[Row] = []
     for group in codebook.groups:
         order.append((group.name, ""))
         order.extend((group.name, code.name) for code in group.codes)
-    for coding in codings:  # codes found outside the codebook (manual, inductive) go under their group
-        if (coding.group, coding.code) not in order:
-            if (coding.group, "") not in order:
-                order.append((coding.group, ""))
-            position = max(i for i, (g, _) in enumerate(order) if g == coding.group) + 1
-            order.insert(position, (coding.group, coding.code))
-    rows = {key: SummaryRow(key[0], key[1], {c: Cell() for c in cases}, Cell()) for key in order}
+    for coding in codings:  # codes outside the codebook (manual, inductive) go under their group
+        if (coding.group, coding.code) in order:
+            continue
+        if (coding.group, "") not in order:
+            order.append((coding.group, ""))
+        position = max(i for i, (g, _) in enumerate(order) if g == coding.group) + 1
+        order.insert(position, (coding.group, coding.code))
+    return order
+
+
+def tabulate(codebook: Codebook, documents: list[Document], codings: list[Coding], by: str = "case",
+             column_values: list[str] | None = None) -> CrossTab:
+    """One pass over the codings; time linear in their number."""
+    docs = {d.path: d for d in documents}
+    if column_values is None:
+        if by in ("speaker",):
+            column_values = sorted({attribute_of(docs.get(c.document), c, by) for c in codings})
+        else:
+            column_values = sorted({attribute_of(d, _probe(d), by) for d in documents})
+    columns = column_values + [TOTAL]
+    rows = row_order(codebook, codings)
+    cells = {(row, column): Cell() for row in rows for column in columns}
+    coded = {column: Cell() for column in columns}
     for coding in codings:
-        who = respondent.get(coding.document, coding.document)
-        case = coding.case or NO_CASE
-        for key in ((coding.group, coding.code), (coding.group, "")):
-            rows[key].cells[case].add(coding, who)
-            rows[key].total.add(coding, who)
-    return Summary(cases, [rows[key] for key in order], per_case)
+        document = docs.get(coding.document)
+        respondent = document.respondent if document else coding.document
+        value = attribute_of(document, coding, by)
+        for column in (value, TOTAL):
+            if column not in coded:
+                continue
+            coded[column].add(coding, respondent)
+            cells[((coding.group, coding.code), column)].add(coding, respondent)
+            cells[((coding.group, ""), column)].add(coding, respondent)
+    per_column = Counter(attribute_of(d, _probe(d), by) for d in documents) if by != "speaker" else Counter()
+    per_column[TOTAL] = len(documents)
+    return CrossTab(by, rows, columns, cells, coded, dict(per_column))
+
+
+def _probe(document: Document) -> Coding:
+    """A stand-in coding, to read a document's own attribute value the way codings are read."""
+    return Coding(document.path, document.case, "", 0, 0, 0, "", "", "", 0, "", "")
+
+
+# -- co-occurrence -----------------------------------------------------------------------------------------
+@dataclass
+class Pair:
+    a: str
+    b: str
+    together: int  # segments coded with both
+    count_a: int
+    count_b: int
+
+    @property
+    def c(self) -> float:
+        """The c-coefficient: together / (a + b - together), 0..1."""
+        union = self.count_a + self.count_b - self.together
+        return round(self.together / union, 3) if union else 0.0
+
+
+def cooccurrence(codings: list[Coding], level: str = "code") -> list[Pair]:
+    """Pairs of codes (or groups) applied to the same segment; linear in the codings."""
+    per_segment: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for coding in codings:
+        per_segment[(coding.document, coding.segment)].add(
+            coding.group if level == "group" else f"{coding.group}/{coding.code}")
+    counts: Counter = Counter()
+    together: Counter = Counter()
+    for labels in per_segment.values():
+        ordered = sorted(labels)
+        counts.update(ordered)
+        together.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
+    pairs = [Pair(a, b, n, counts[a], counts[b]) for (a, b), n in together.items()]
+    return sorted(pairs, key=lambda p: (-p.c, -p.together, p.a, p.b))
+
+
+# -- what was said: terms and quotes -------------------------------------------------------------------------
+def top_terms(codings: list[Coding], n: int = 5) -> list[tuple[str, int]]:
+    terms: Counter = Counter()
+    for coding in codings:
+        for term in evidence_terms(coding):
+            terms[term] += 1
+    return terms.most_common(n)
+
+
+def evidence_terms(coding: Coding) -> list[str]:
+    return [part.split(" <- ")[0].strip() for part in coding.evidence.split("; ") if " <- " in part]
+
+
+def best_quotes(codings: list[Coding], n: int = 3) -> list[Coding]:
+    """The most informative codings first: confirmed by a person, then the strongest
+    keyword evidence, then segments of a readable length; one per respondent where possible."""
+    def rank(c: Coding) -> tuple:
+        length = len(c.text)
+        return (c.source != "manual", -c.score, abs(length - 220) // 80, c.document, c.segment)
+
+    chosen, seen = [], set()
+    for coding in sorted(codings, key=rank):
+        if coding.document not in seen:
+            chosen.append(coding)
+            seen.add(coding.document)
+        if len(chosen) == n:
+            return chosen
+    rest = [c for c in sorted(codings, key=rank) if c not in chosen]
+    return chosen + rest[:n - len(chosen)]
+
+
+def excerpt(coding: Coding, width: int = 320) -> str:
+    """The segment, or a window of it around the first matched term, with ellipses where cut."""
+    text = " ".join(coding.text.split())
+    if len(text) <= width:
+        return text
+    terms = evidence_terms(coding)
+    at = min((m.start() for t in terms for m in [re.search(re.escape(t), text, re.IGNORECASE)] if m), default=0)
+    start = max(0, min(at - width // 3, len(text) - width))
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = text.find(" ", start + width)
+    end = len(text) if end == -1 else end
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")

@@ -73,5 +73,29 @@ def file_set(folder: Path) -> Iterator[FileSet]:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    with file_set(path.parent) as files, files.open(path.name) as stream:
-        stream.write(text)
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """One file, all or nothing: a temp file beside it, renamed over it when complete."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IcapError(f"cannot create folder ({exc.strerror})", file=str(folder)) from None
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise IcapError(f"cannot write here ({exc.strerror})", file=str(path)) from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise IcapError(f"cannot write ({exc.strerror}); the file was not changed", file=str(path)) from None
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

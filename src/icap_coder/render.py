@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from icap_coder.analysis import Cell, Summary
+from icap_coder.analysis import TOTAL, Cell, CrossTab
 from icap_coder.evaluate import Evaluation
 from icap_coder.model import Codebook
 
@@ -16,17 +16,19 @@ def _cell(cell: Cell) -> str:
     return f"{counts['segments']} [dim]({counts['documents']}/{counts['respondents']})[/dim]"
 
 
-def summary_table(summary: Summary, note: str = "") -> Table:
+def summary_table(table_data: CrossTab, note: str = "") -> Table:
     caption = "cell: segments (documents/respondents); a group row counts each segment once"
     table = Table(title="Coded segments per element and case", caption=caption + (f"\n{note}" if note else ""))
     table.add_column("Element / code")
-    for case in summary.cases:
-        table.add_column(f"{case}\n[dim]{summary.documents_per_case[case]} docs[/dim]", justify="right")
-    table.add_column("Total", justify="right")
-    for row in summary.rows:
-        name = f"[bold]{row.group}[/bold]" if not row.code else f"  {row.code}"
-        cells = [_cell(row.cells[case]) for case in summary.cases] + [_cell(row.total)]
-        table.add_row(name, *cells, end_section=False)
+    for column in table_data.columns:
+        label = column if column != TOTAL else "Total"
+        docs = table_data.documents_per_column.get(column)
+        table.add_column(f"{label}\n[dim]{docs} docs[/dim]" if docs is not None and column != TOTAL else label,
+                         justify="right")
+    for row in table_data.rows:
+        group, code = row
+        name = f"[bold]{group}[/bold]" if not code else f"  {code}"
+        table.add_row(name, *[_cell(table_data.cells[(row, column)]) for column in table_data.columns])
     return table
 
 
@@ -88,3 +90,42 @@ def evaluation_table(book: Codebook, result: Evaluation) -> Table:
         table.add_row(name, str(row["support"]), f"{row['precision']:.2f}", f"{row['recall']:.2f}",
                       f"{row['f1']:.2f}")
     return table
+
+
+def matrix_table(data: CrossTab, measure: str, note: str) -> Table:
+    from icap_coder.export.analysis_tables import presence
+
+    table = Table(title=f"{measure} by {data.by}", caption=note)
+    table.add_column("Element / code")
+    for column in data.columns:
+        table.add_column(column, justify="right")
+    for row in data.rows:
+        values = [data.value(row, column, measure) for column in data.columns]
+        shown = [presence(v) if measure == "presence" else (f"{v:g}" if v else "[dim]0[/dim]") for v in values]
+        table.add_row(f"[bold]{row[0]}[/bold]" if not row[1] else f"  {row[1]}", *shown)
+    return table
+
+
+def print_report(console, report) -> None:
+    """The per-element summary on screen: numbers per case, evidence, best quotes."""
+    for element in report.elements:
+        console.rule(f"[bold]{element.group}[/bold]" + (f" ({element.label})" if element.label else ""))
+        table = Table(show_edge=False)
+        table.add_column("code")
+        cases = [block.case for block in element.cases]
+        for case in cases:
+            table.add_column(case, justify="right")
+        for n, (code, *_rest) in enumerate(element.cases[0].numbers if element.cases else []):
+            cells = []
+            for block in element.cases:
+                _, s, d, r = block.numbers[n]
+                cells.append(f"{s} [dim]({d}/{r})[/dim]" if s else "[dim]0[/dim]")
+            table.add_row(code or "[bold]all codes[/bold]", *cells)
+        console.print(table)
+        if element.terms:
+            console.print("[dim]evidence:[/dim] " + ", ".join(f"{t} ({n})" for t, n in element.terms))
+        for block in element.cases:
+            for quote in block.quotes:
+                console.print(f"  [italic]“{quote.text}”[/italic] [dim]— {quote.respondent}, {block.case}, "
+                              f"{quote.code}{', manual' if quote.source == 'manual' else ''}[/dim]", highlight=False)
+    console.print(f"[dim]cell: segments (documents/respondents) · {report.appendix[0][1]}[/dim]")

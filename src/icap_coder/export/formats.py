@@ -1,0 +1,68 @@
+"""Tables to files: CSV, XLSX (one sheet per table), Markdown and JSON. Written atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from icap_coder.atomic import write_bytes_atomic, write_text_atomic
+from icap_coder.export.analysis_tables import Table
+
+
+def csv_text(table: Table) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table[0])
+    writer.writerows(table[1])
+    return buffer.getvalue()
+
+
+def markdown_table(table: Table) -> str:
+    header, rows = table
+
+    def cell(value) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(map(cell, header)) + " |",
+             "|" + "|".join("---:" if all(isinstance(r[i], (int, float)) for r in rows) and rows else "---"
+                            for i in range(len(header))) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def write_text(path: Path, text: str) -> None:
+    write_text_atomic(path, text)
+
+
+def write_json(path: Path, data) -> None:
+    write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def write_xlsx(path: Path, sheets: dict[str, Table], notes: dict[str, str] | None = None) -> None:
+    """One sheet per table: bold frozen header, readable column widths, a note above when given."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, (header, rows) in sheets.items():
+        sheet = book.create_sheet(name[:31])
+        note = (notes or {}).get(name)
+        if note:
+            sheet.append([note])
+            sheet["A1"].font = Font(italic=True)
+        sheet.append(header)
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = sheet.cell(row=sheet.max_row + 1, column=1)
+        for row in rows:
+            sheet.append(row)
+        for index, column in enumerate(zip(header, *rows), start=1):
+            width = max(len(str(v)) for v in column)
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, max(8, width + 2))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_bytes_atomic(path, buffer.getvalue())

@@ -1,0 +1,125 @@
+"""The results-chapter report: one structure, rendered to Markdown, HTML or DOCX.
+
+Per element (code group) a section; in it per case a subsection with the key
+numbers and the best quotes with respondent ids; then the cross-case comparison
+table with its heatmap; then a method appendix (codebook version and hash, unit,
+dates, counts of automatic and manual codings) so a reader can judge and redo it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from icap_coder import __version__
+from icap_coder.analysis import TOTAL, CrossTab, best_quotes, excerpt, tabulate, top_terms
+from icap_coder.dataset import Dataset
+from icap_coder.export.analysis_tables import caption, wide
+
+
+@dataclass
+class Quote:
+    code: str
+    respondent: str
+    speaker: str
+    document: str
+    segment: int
+    source: str
+    text: str
+
+
+@dataclass
+class CaseBlock:
+    case: str
+    numbers: list[list]  # [code ("" = the element as a whole), segments, documents, respondents]
+    quotes: list[Quote]
+
+
+@dataclass
+class Element:
+    group: str
+    label: str
+    definition: str
+    terms: list[tuple[str, int]]
+    cases: list[CaseBlock]
+
+
+@dataclass
+class Report:
+    title: str
+    by: str
+    measure: str
+    elements: list[Element]
+    table: CrossTab
+    appendix: list[tuple[str, str]]
+    created: str = field(default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+
+    def comparison(self, marks: bool = True):
+        return wide(self.table, self.measure, marks=marks)
+
+    @property
+    def caption(self) -> str:
+        return caption(self.table, self.measure)
+
+
+def build(dataset: Dataset, by: str = "case", measure: str = "segments", quotes: int = 2) -> Report:
+    table = tabulate(dataset.codebook, dataset.documents, dataset.codings, by)
+    case_table = tabulate(dataset.codebook, dataset.documents, dataset.codings, "case")
+    respondent = {d.path: d.respondent for d in dataset.documents}
+    groups = {g.name: g for g in dataset.codebook.groups}
+    elements = []
+    for group_name in dict.fromkeys(g for g, _ in case_table.rows):
+        codes = [c for g, c in case_table.rows if g == group_name and c]
+        in_group = [c for c in dataset.codings if c.group == group_name]
+        blocks = []
+        for case in [c for c in case_table.columns if c != TOTAL]:
+            numbers = [[code, *case_table.cells[((group_name, code), case)].as_counts().values()]
+                       for code in ["", *codes]]
+            chosen = []
+            for code in codes:
+                for coding in best_quotes([c for c in in_group if c.code == code and (c.case or "(none)") == case],
+                                          quotes):
+                    chosen.append(Quote(code, respondent.get(coding.document, coding.document), coding.speaker,
+                                        coding.document, coding.segment, coding.source, excerpt(coding)))
+            blocks.append(CaseBlock(case, numbers, chosen))
+        group = groups.get(group_name)
+        elements.append(Element(group_name, group.label.get("en", "") if group else "",
+                                group.definition if group else "", top_terms(in_group, 8), blocks))
+    meta = dataset.meta
+    appendix = [
+        ("Codebook", f"{meta.get('codebook', dataset.codebook.name)}, version {meta.get('codebook_version', '')}"),
+        ("Codebook SHA-256", str(meta.get("codebook_sha256", ""))),
+        ("Unit of coding", str(meta.get("unit", ""))),
+        ("Documents / segments", f"{meta.get('documents', len(dataset.documents))} / "
+                                 f"{meta.get('segments', len(dataset.segments))}"),
+        ("Codings", f"{sum(c.source == 'auto' for c in dataset.codings)} automatic (keyword rules), "
+                    f"{sum(c.source == 'manual' for c in dataset.codings)} manual (added or confirmed by a person)"
+                    + (f"; {meta['rejected']} automatic codings rejected by hand" if meta.get("rejected") else "")),
+        ("Filters", meta.get("filters") or "none"),
+        ("Coded at", str(meta.get("coded_at") or "this run")),
+        ("Made with", f"icap-coder {__version__}"),
+    ]
+    return Report(f"Coding results: {dataset.codebook.name}", by, measure, elements, table, appendix)
+
+
+def markdown(report: Report) -> str:
+    from icap_coder.export.formats import markdown_table
+
+    lines = [f"# {report.title}", "", f"_Generated {report.created}._", ""]
+    for element in report.elements:
+        lines += [f"## {element.group}" + (f" ({element.label})" if element.label else ""), ""]
+        if element.definition:
+            lines += [element.definition, ""]
+        if element.terms:
+            lines += ["Most frequent evidence: " + ", ".join(f"{t} ({n})" for t, n in element.terms), ""]
+        for block in element.cases:
+            lines += [f"### {block.case}", ""]
+            rows = [[code or f"**{element.group}**", s, d, r] for code, s, d, r in block.numbers]
+            lines += [markdown_table((["code", "segments", "documents", "respondents"], rows)), ""]
+            for quote in block.quotes:
+                lines.append(f"> {quote.text}  \n> — {quote.respondent}, {quote.document} #{quote.segment} "
+                             f"({quote.code}{', manual' if quote.source == 'manual' else ''})")
+                lines.append("")
+    lines += [f"## Comparison by {report.by}", "", markdown_table(report.comparison()), f"_{report.caption}._", "",
+              "## Method", "", markdown_table((["item", "value"], [list(p) for p in report.appendix]))]
+    return "\n".join(lines)

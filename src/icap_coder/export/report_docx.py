@@ -1,0 +1,61 @@
+"""The report as a Word document (python-docx), with the heatmap embedded as a picture."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from icap_coder.atomic import write_bytes_atomic
+from icap_coder.export import heatmap
+from icap_coder.export.report import Report
+
+
+def write(path: Path, report: Report) -> None:
+    import docx
+    from docx.shared import Cm, Pt
+
+    document = docx.Document()
+    document.core_properties.title = report.title
+    document.add_heading(report.title, level=0)
+    document.add_paragraph(f"Generated {report.created}.").italic = True
+    for element in report.elements:
+        document.add_heading(element.group + (f" ({element.label})" if element.label else ""), level=1)
+        if element.definition:
+            document.add_paragraph(element.definition)
+        if element.terms:
+            document.add_paragraph("Most frequent evidence: " + ", ".join(f"{t} ({n})" for t, n in element.terms))
+        for block in element.cases:
+            document.add_heading(block.case, level=2)
+            _table(document, ["Code", "Segments", "Documents", "Respondents"],
+                   [[code or element.group, s, d, r] for code, s, d, r in block.numbers], bold_first_row=True)
+            for quote in block.quotes:
+                paragraph = document.add_paragraph(style="Quote")
+                paragraph.add_run(f"“{quote.text}”")
+                source = paragraph.add_run(f"  — {quote.respondent} ({quote.code}"
+                                           f"{', manual' if quote.source == 'manual' else ''})")
+                source.italic = True
+                source.font.size = Pt(9)
+    document.add_heading(f"Comparison by {report.by}", level=1)
+    header, rows = report.comparison()
+    _table(document, header, rows)
+    document.add_paragraph(report.caption).italic = True
+    document.add_picture(io.BytesIO(heatmap.png_bytes(report.table, report.measure)), width=Cm(16))
+    document.add_heading("Method", level=1)
+    _table(document, ["Item", "Value"], [list(p) for p in report.appendix])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    write_bytes_atomic(path, buffer.getvalue())
+
+
+def _table(document, header: list[str], rows: list[list], bold_first_row: bool = False) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = str(text)
+        cell.paragraphs[0].runs[0].bold = True
+    for n, row in enumerate(rows):
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row):
+            cell.text = str(value)
+            if bold_first_row and n == 0:
+                cell.paragraphs[0].runs[0].bold = True
