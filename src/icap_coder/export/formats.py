@@ -57,7 +57,7 @@ def write_xlsx(path: Path, sheets: dict[str, Table], notes: dict[str, str] | Non
         sheet.append(header)
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
-        sheet.freeze_panes = sheet.cell(row=sheet.max_row + 1, column=1)
+        sheet.freeze_panes = f"A{sheet.max_row + 1}"  # a coordinate: asking for the cell would create a row
         for row in rows:
             sheet.append(row)
         for index, column in enumerate(zip(header, *rows), start=1):

@@ -75,10 +75,12 @@ def build(dataset: Dataset, by: str = "case", measure: str = "segments", quotes:
         for case in [c for c in case_table.columns if c != TOTAL]:
             numbers = [[code, *case_table.cells[((group_name, code), case)].as_counts().values()]
                        for code in ["", *codes]]
-            chosen = []
-            for code in codes:
-                for coding in best_quotes([c for c in in_group if c.code == code and (c.case or "(none)") == case],
-                                          quotes):
+            chosen, quoted = [], set()
+            for code in codes:  # a segment is quoted once per case, under the first code that picks it
+                candidates = [c for c in in_group if c.code == code and (c.case or "(none)") == case
+                              and (c.document, c.segment) not in quoted]
+                for coding in best_quotes(candidates, quotes):
+                    quoted.add((coding.document, coding.segment))
                     chosen.append(Quote(code, respondent.get(coding.document, coding.document), coding.speaker,
                                         coding.document, coding.segment, coding.source, excerpt(coding)))
             blocks.append(CaseBlock(case, numbers, chosen))
