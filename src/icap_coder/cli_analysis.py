@@ -251,9 +251,11 @@ def cooccur(
     elif fmt is OutputFormat.table:
         from rich.table import Table
 
-        view = Table(title=f"Co-occurrence of {level}s within segments", caption="c = n12 / (n1 + n2 - n12)")
-        for column in data[0]:
-            view.add_column(column, justify="left" if column.startswith("code") else "right")
+        view = Table(title=f"Co-occurrence of {level}s within segments",
+                     caption="together = segments coded with both; c = n12 / (n1 + n2 - n12)")
+        for column in (f"{level} a", f"{level} b", "together", "n a", "n b", "c"):
+            view.add_column(column, justify="left" if column.startswith(level) else "right",
+                            overflow="fold", no_wrap=not column.startswith(level))
         for row in data[1]:
             view.add_row(*map(str, row))
         out.print(view)
