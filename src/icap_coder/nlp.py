@@ -23,14 +23,10 @@ from icap_coder.languages import SUPPORTED_LANGUAGES
 
 @cache
 def blank(lang: str):
-    """A blank spaCy pipeline with a sentencizer: tokenizer and sentence splitting only."""
+    """A blank spaCy pipeline with a sentencizer, for sentence splitting (matchers own their tokenizers)."""
     nlp = spacy.blank(lang)
     nlp.add_pipe("sentencizer")
     return nlp
-
-
-def tokenizer(lang: str):
-    return blank(lang).tokenizer
 
 
 @cache

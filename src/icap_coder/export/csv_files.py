@@ -10,7 +10,7 @@ import csv
 import io
 from typing import Iterable, TextIO
 
-from icap_coder.export.tables import CODING_COLUMNS, SEGMENT_COLUMNS, coding_row, segment_row
+from icap_coder.export.tables import CODING_COLUMNS, coding_row, segment_row
 from icap_coder.model import Coding, Segment
 
 
@@ -30,10 +30,6 @@ def render_codings(codings: Iterable[Coding]) -> str:
 
 def header(columns: list[str]) -> str:
     return _render([columns])
-
-
-def write_segments(stream: TextIO, segments: Iterable[Segment]) -> None:
-    stream.write(header(SEGMENT_COLUMNS) + render_segments(segments))
 
 
 def write_codings(stream: TextIO, codings: Iterable[Coding]) -> None:

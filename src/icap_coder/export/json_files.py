@@ -15,10 +15,6 @@ def render_codings_jsonl(codings: Iterable[Coding]) -> str:
     return "".join(_encode(coding_record(c)) + "\n" for c in codings)
 
 
-def write_codings_jsonl(stream: TextIO, codings: Iterable[Coding]) -> None:
-    stream.write(render_codings_jsonl(codings))
-
-
 def write_codings_json(stream: TextIO, codings: Iterable[Coding]) -> None:
     json.dump([coding_record(c) for c in codings], stream, ensure_ascii=False, indent=1)
     stream.write("\n")
