@@ -31,11 +31,10 @@ def blank(lang: str):
 
 @cache
 def lemma_table(lang: str) -> dict[str, str]:
-    """spacy-lookups-data's form -> lemma table, keys lower-cased."""
+    """spacy-lookups-data's form -> lemma table, as shipped (looked up with lower-case words)."""
     path = spacy_lookups_data.get_file(f"{lang}_lemma_lookup.json.gz")
     with gzip.open(str(path)) as handle:
-        table = json.loads(handle.read())
-    return {form.lower(): lemma.lower() for form, lemma in table.items()}
+        return json.loads(handle.read())
 
 
 def lemma_keys(word: str, lang: str, guess: bool = True) -> frozenset[str]:
@@ -50,7 +49,7 @@ def lemma_keys(word: str, lang: str, guess: bool = True) -> frozenset[str]:
     keys = {word}
     table = lemma_table(lang)
     if word in table:
-        keys.add(table[word])
+        keys.add(table[word].lower())
     elif guess and word.isalpha():
         keys.add(simplemma.lemmatize(word, lang=lang).lower())
     return frozenset(keys)
