@@ -219,3 +219,18 @@ def test_help_does_not_import_spacy():
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
     result = icap("--help")
     assert result.returncode == 0 and "code" in result.stdout
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        out = tmp_path / "out"
+        assert icap("code", str(EXAMPLES / "Rotterdam"), "--out", str(out), "-f", "none").returncode == 0
+        assert (out / "codings.csv").stat().st_mode & 0o777 == 0o644  # not the 0600 of a temp file
+        (out / "codings.csv").chmod(0o640)
+        assert icap("code", str(EXAMPLES / "Rotterdam"), "--out", str(out), "-f", "none").returncode == 0
+        assert (out / "codings.csv").stat().st_mode & 0o777 == 0o640  # a replaced file keeps its mode
+    finally:
+        os.umask(umask)

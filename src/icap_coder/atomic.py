@@ -15,6 +15,17 @@ from typing import Iterator
 from icap_coder.errors import IcapError
 
 
+def _usual_mode(handle: int, target: Path) -> None:
+    """mkstemp makes 0600 files; give the result the mode a plain open() would, or the replaced file's."""
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.fchmod(handle, mode)
+
+
 class FileSet:
     """Collects temp files; `commit()` renames them all into place, `discard()` removes them."""
 
@@ -26,6 +37,7 @@ class FileSet:
     def open(self, name: str, newline: str | None = None) -> Iterator:
         target = self.folder / name
         handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
+        _usual_mode(handle, target)
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
                 yield stream
@@ -88,6 +100,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise IcapError(f"cannot write here ({exc.strerror})", file=str(path)) from None
     try:
+        _usual_mode(handle, path)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()

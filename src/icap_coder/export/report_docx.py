@@ -48,6 +48,8 @@ def write(path: Path, report: Report) -> None:
 
 
 def _table(document, header: list[str], rows: list[list], bold_first_row: bool = False) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header):
@@ -57,5 +59,7 @@ def _table(document, header: list[str], rows: list[list], bold_first_row: bool =
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
             cell.text = str(value)
-            if bold_first_row and n == 0:
+            if isinstance(value, (int, float)) or value in ("✓", "–"):
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT  # numbers line up, as in print
+            if bold_first_row and n == 0 and cell.paragraphs[0].runs:
                 cell.paragraphs[0].runs[0].bold = True
