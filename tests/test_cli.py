@@ -73,6 +73,7 @@ def test_manifest_makes_the_run_reproducible(example_run):
         (EXAMPLES / "Amsterdam/A1-beleidsadviseur.txt").read_bytes()).hexdigest()
     assert docs["Rotterdam/R3-technisch-coordinator.docx"]["language"] == "en"  # detected
     assert docs["Amsterdam/A2-projectleider.docx"]["attributes"]["role"] == "ambtenaar"  # from cases.csv
+    assert docs["Amsterdam/A2-projectleider.docx"]["interviewers"] == ["Sanne de Vries"]  # from icap.yaml
     assert manifest["options"]["unit"] == "turn" and manifest["icap_version"]
     assert manifest["counts"]["codings"] == len(rows(example_run / "codings.csv"))
 

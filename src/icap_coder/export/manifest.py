@@ -17,6 +17,10 @@ from icap_coder.model import Codebook
 def build_manifest(result, codebook: Codebook, settings, command: list[str]) -> dict:
     per_document = Counter(c.document for c in result.codings)
     segments = Counter(s.document for s in result.segments)
+    interviewers: dict[str, set] = {}
+    for segment in result.segments:
+        if segment.interviewer:
+            interviewers.setdefault(segment.document, set()).add(segment.speaker)
     options = {k: (str(v) if v is not None and not isinstance(v, (int, float, bool, str, tuple)) else v)
                for k, v in asdict(settings).items()}
     return {
@@ -35,7 +39,8 @@ def build_manifest(result, codebook: Codebook, settings, command: list[str]) -> 
             {"document": d.path, "sha256": d.sha256, "format": d.format, "case": d.case, "language": d.language,
              "attributes": d.attributes, "characters": len(d.text), "segments": segments[d.path],
              "codings": per_document[d.path],
-             "speakers": sorted({t.speaker for t in d.turns if t.speaker})}
+             "speakers": sorted({t.speaker for t in d.turns if t.speaker}),
+             "interviewers": sorted(interviewers.get(d.path, ()))}
             for d in result.documents
         ],
         "seconds": result.seconds,
