@@ -235,3 +235,13 @@ def test_written_files_get_ordinary_permissions(tmp_path):
         assert (out / "codings.csv").stat().st_mode & 0o777 == 0o640  # a replaced file keeps its mode
     finally:
         os.umask(umask)
+
+
+def test_all_third_party_corpora_code_without_a_crash(shared, tmp_path):
+    """Every real file in ../shared/corpora: read or skipped with a warning, never a traceback."""
+    result = icap("code", str(shared / "corpora"), "--out", str(tmp_path / "out"), "-f", "none", "-j", "2")
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    formats = {d["format"] for d in manifest["documents"]}
+    assert {"text", "docx-teams", "vtt", "srt"} <= formats and manifest["counts"]["documents"] >= 60
+    assert "invalid.vtt: skipped, not a valid VTT file" in result.stderr
