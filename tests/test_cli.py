@@ -245,3 +245,26 @@ def test_all_third_party_corpora_code_without_a_crash(shared, tmp_path):
     formats = {d["format"] for d in manifest["documents"]}
     assert {"text", "docx-teams", "vtt", "srt"} <= formats and manifest["counts"]["documents"] >= 60
     assert "invalid.vtt: skipped, not a valid VTT file" in result.stderr
+
+
+def test_every_command_reads_the_same_project_settings(tmp_path):
+    """With min_score and interviewers set in icap.yaml, `compare` on transcripts counts what `code` wrote."""
+    study = tmp_path / "study"
+    (study / "Delft").mkdir(parents=True)
+    (study / "Delft" / "R1.txt").write_text(
+        "Piet: Hoe zit het met de visie en de ambitie?\nR1: We hebben een visie.\n"
+        "Piet: En de wethouder?\nR1: De wethouder en de gemeenteraad steunen ons, politiek is het goed.\n",
+        encoding="utf-8")
+    (tmp_path / "icap.yaml").write_text("min_score: 2\ninterviewers: [Piet]\n", encoding="utf-8")
+    assert icap("code", "study", "--out", "out", "-f", "none", cwd=tmp_path).returncode == 0
+    assert [(c["speaker"], c["code"]) for c in rows(tmp_path / "out/codings.csv")] == [("R1", "Politieke steun")]
+    compared = json.loads(icap("compare", "study", "-f", "json", cwd=tmp_path).stdout)
+    assert {(r["group"], r["code"]) for r in compared if r["Total"]} == {("Leiderschap", ""),
+                                                                         ("Leiderschap", "Politieke steun")}
+
+
+def test_project_unit_is_checked_where_the_file_is_read(tmp_path):
+    (tmp_path / "icap.yaml").write_text("unit: chapter\n", encoding="utf-8")
+    (tmp_path / "t.txt").write_text("R1: visie\n", encoding="utf-8")
+    for command in (["code", "t.txt"], ["compare", "t.txt"]):
+        assert_clean_error(icap(*command, cwd=tmp_path), "icap.yaml:1: unit 'chapter' is not one of turn, paragraph, sentence")

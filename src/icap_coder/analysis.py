@@ -65,15 +65,16 @@ class CrossTab:
                 for (g, c) in self.rows for column in self.columns]
 
 
-def attribute_of(document: Document | None, coding: Coding, by: str) -> str:
-    if by == "case":
-        return coding.case or NO_VALUE
+def value_of(document: Document | None, by: str, speaker: str = "") -> str:
+    """A document's value of the attribute the columns are made of (speaker: the coding's speaker)."""
     if by == "speaker":
-        return coding.speaker or NO_VALUE
-    if by == "document":
-        return coding.document
+        return speaker or NO_VALUE
     if document is None:
         return NO_VALUE
+    if by == "case":
+        return document.case or NO_VALUE
+    if by == "document":
+        return document.path
     if by == "language":
         return document.language or NO_VALUE
     if by == "respondent":
@@ -101,10 +102,8 @@ def tabulate(codebook: Codebook, documents: list[Document], codings: list[Coding
     """One pass over the codings; time linear in their number."""
     docs = {d.path: d for d in documents}
     if column_values is None:
-        if by in ("speaker",):
-            column_values = sorted({attribute_of(docs.get(c.document), c, by) for c in codings})
-        else:
-            column_values = sorted({attribute_of(d, _probe(d), by) for d in documents})
+        column_values = sorted({value_of(docs.get(c.document), by, c.speaker) for c in codings} if by == "speaker"
+                               else {value_of(d, by) for d in documents})
     columns = column_values + [TOTAL]
     rows = row_order(codebook, codings)
     cells = {(row, column): Cell() for row in rows for column in columns}
@@ -112,21 +111,16 @@ def tabulate(codebook: Codebook, documents: list[Document], codings: list[Coding
     for coding in codings:
         document = docs.get(coding.document)
         respondent = document.respondent if document else coding.document
-        value = attribute_of(document, coding, by)
+        value = value_of(document, by, coding.speaker)
         for column in (value, TOTAL):
             if column not in coded:
                 continue
             coded[column].add(coding, respondent)
             cells[((coding.group, coding.code), column)].add(coding, respondent)
             cells[((coding.group, ""), column)].add(coding, respondent)
-    per_column = Counter(attribute_of(d, _probe(d), by) for d in documents) if by != "speaker" else Counter()
+    per_column = Counter(value_of(d, by) for d in documents) if by != "speaker" else Counter()
     per_column[TOTAL] = len(documents)
     return CrossTab(by, rows, columns, cells, coded, dict(per_column))
-
-
-def _probe(document: Document) -> Coding:
-    """A stand-in coding, to read a document's own attribute value the way codings are read."""
-    return Coding(document.path, document.case, "", 0, 0, 0, "", "", "", 0, "", "")
 
 
 # -- co-occurrence -----------------------------------------------------------------------------------------

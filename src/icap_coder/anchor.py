@@ -11,6 +11,7 @@ attached to text that merely resembles it by less than FUZZY_MIN.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -110,3 +111,17 @@ def _snap(text: str, start: int, end: int) -> tuple[int, int]:
     chunk = text[start:end]
     start += len(chunk) - len(chunk.lstrip())
     return start, start + len(chunk.strip())
+
+
+def locate(text: str, quote: str) -> list[tuple[int, int]]:
+    """Where a quote a person typed occurs: exact first, else white-space-insensitive."""
+    found = occurrences(text, quote)
+    if found:
+        return found
+    pattern = r"\s+".join(re.escape(word) for word in quote.split())
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text)] if pattern else []
+
+
+def anchor_fields(text: str, start: int, end: int) -> dict:
+    before, after = context_of(text, start, end)
+    return {"start": start, "end": end, "before": before, "after": after}

@@ -66,6 +66,13 @@ def warn(text: str) -> None:
     message(f"icap: warning: {text}")
 
 
+def print_records(rows: list[dict], fmt: "OutputFormat", columns: list[str]) -> None:
+    """Rows of a result as JSON or CSV on stdout, for scripts."""
+    from icap_coder.export.formats import records_csv, records_json
+
+    print(records_csv(rows, columns) if fmt is OutputFormat.csv else records_json(rows), end="")
+
+
 def version_callback(value: bool) -> None:
     if value:
         out.print(f"icap {__version__}")
@@ -98,24 +105,14 @@ def code(
 ) -> None:
     """Code every segment of the transcripts and write segments.csv, codings.csv, codings.jsonl, manifest.json."""
     from icap_coder.codebook import load_codebook
-    from icap_coder.pipeline import Settings, run
+    from icap_coder.pipeline import run
     from icap_coder.project import find_project
 
     settings_project = find_project(paths, project)
     book, book_warnings = load_codebook(codebook or settings_project.get("codebook"))
-    settings = Settings(
-        unit=(unit.value if unit else settings_project.get("unit", "turn")),
-        lang=lang or settings_project.get("lang"),
-        interviewers=tuple(interviewer or settings_project.get("interviewers", [])),
-        code_interviewer=code_interviewer or settings_project.get("code_interviewer", False),
-        cases_file=cases or settings_project.get("cases"),
-        tags_file=tags,
-        min_score=min_score if min_score is not None else settings_project.get("min_score", 1.0),
-        jobs=jobs if jobs is not None else settings_project.get("jobs", 0),
-    )
-    if settings.unit not in {u.value for u in Unit}:
-        raise IcapError(f"unit '{settings.unit}' is not one of turn, paragraph, sentence",
-                        file=str(settings_project.file))
+    settings = settings_project.settings(
+        unit=unit.value if unit else None, lang=lang, interviewers=interviewer, code_interviewer=code_interviewer,
+        cases_file=cases, tags_file=tags, min_score=min_score, jobs=jobs)
     folder = out_dir or settings_project.get("out") or Path("icap-results")
     for text in book_warnings if not quiet else []:
         warn(text)

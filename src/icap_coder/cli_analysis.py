@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from icap_coder.cli import OutputFormat, app, fails_cleanly, message, out
+from icap_coder.cli import OutputFormat, app, fails_cleanly, message, out, print_records
 from icap_coder.errors import IcapError
 
 FILTER_HELP = "Filter shared by all analysis commands."
@@ -19,7 +19,7 @@ def load(paths: list[Path], codebook: Optional[Path], tags: Optional[Path], grou
     """The dataset to analyse: a results folder read back, or transcripts coded now; then filtered."""
     from icap_coder.codebook import load_codebook
     from icap_coder.dataset import Filters, from_results, from_run, is_results_folder
-    from icap_coder.pipeline import Settings, run
+    from icap_coder.pipeline import run
     from icap_coder.project import find_project
 
     if source and source not in SOURCES:
@@ -29,8 +29,7 @@ def load(paths: list[Path], codebook: Optional[Path], tags: Optional[Path], grou
     if len(paths) == 1 and is_results_folder(paths[0]):
         dataset = from_results(paths[0], book)
     else:
-        settings = Settings(unit=project.get("unit", "turn"), interviewers=tuple(project.get("interviewers", [])),
-                            cases_file=project.get("cases"), tags_file=tags, lang=project.get("lang"))
+        settings = project.settings(tags_file=tags)
         dataset = from_run(run(paths, book, settings), book, settings.unit)
     return dataset.filtered(Filters(group, code, case, speaker, document, source))
 
@@ -70,6 +69,7 @@ def compare(
     """
     from icap_coder.analysis import MEASURES, tabulate
     from icap_coder.export import analysis_tables as tables
+    from icap_coder.export import formats
 
     if measure not in MEASURES:
         raise IcapError(f"--measure must be one of {', '.join(MEASURES)}, not '{measure}'")
@@ -84,10 +84,8 @@ def compare(
 
         out.print(matrix_table(table, measure, tables.caption(table, measure)))
     else:
-        from icap_coder.export.formats import csv_text
-
         data = tables.long(table) if layout == "long" else tables.wide(table, measure)
-        print(csv_text(data) if fmt is OutputFormat.csv else _json(data), end="")
+        print_records(formats.records(data), fmt, data[0])
 
 
 def _export_compare(path: Path, dataset, table, by: str, measure: str, layout: str) -> None:
@@ -140,13 +138,6 @@ def _write_report(path: Path, dataset, by: str, measure: str, quotes: int) -> No
 
         write_text(path, reports.markdown(report))
     message(f"icap: wrote {path}")
-
-
-def _json(table) -> str:
-    import json
-
-    header, rows = table
-    return json.dumps([dict(zip(header, r)) for r in rows], ensure_ascii=False, indent=1) + "\n"
 
 
 @app.command()
@@ -243,7 +234,7 @@ def cooccur(
         writers = {".csv": lambda: formats.write_text(export, formats.csv_text(data)),
                    ".xlsx": lambda: formats.write_xlsx(export, {"cooccurrence": data}),
                    ".md": lambda: formats.write_text(export, formats.markdown_table(data)),
-                   ".json": lambda: formats.write_text(export, _json(data))}
+                   ".json": lambda: formats.write_text(export, formats.records_json(formats.records(data)))}
         if suffix not in writers:
             raise IcapError("unknown export format; use .csv .xlsx .md or .json", file=str(export))
         writers[suffix]()
@@ -260,4 +251,4 @@ def cooccur(
             view.add_row(*map(str, row))
         out.print(view)
     else:
-        print(formats.csv_text(data) if fmt is OutputFormat.csv else _json(data), end="")
+        print_records(formats.records(data), fmt, data[0])

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from icap_coder.cli import OutputFormat, codebook_app, fails_cleanly, message, out, warn
+from icap_coder.cli import OutputFormat, codebook_app, fails_cleanly, message, out, print_records, warn
 from icap_coder.errors import IcapError
 
 
@@ -42,17 +41,7 @@ def codebook_show(
         out.print(codebook_table(book, lang))
         return
     rows = codebook_rows(book, lang)
-    if fmt is OutputFormat.json:
-        import json
-
-        out.print_json(json.dumps(rows, ensure_ascii=False)) if out.is_terminal else print(
-            json.dumps(rows, ensure_ascii=False, indent=1))
-    elif fmt is OutputFormat.csv:
-        import csv
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    print_records(rows, fmt, list(rows[0]))
 
 
 @codebook_app.command("evaluate")
@@ -62,7 +51,7 @@ def codebook_evaluate(
     codebook: Optional[Path] = typer.Option(None, "--codebook", "-c", help="Codebook YAML [default: the thesis codebook]."),
     min_score: float = typer.Option(1.0, "--min-score", min=0, help="Keyword hits a code needs in a segment."),
     show_errors: bool = typer.Option(False, "--show-errors", help="List every missed and extra coding."),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table or json."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Precision and recall of automatic coding against segments a person coded."""
     from icap_coder.codebook import load_codebook
@@ -71,10 +60,9 @@ def codebook_evaluate(
 
     book, _ = load_codebook(codebook)
     result = evaluate(book, load_checkset(checkset, book), min_score)
-    if fmt is OutputFormat.json:
-        import json
-
-        print(json.dumps(evaluation_rows(book, result), ensure_ascii=False, indent=1))
+    if fmt is not OutputFormat.table:
+        rows = evaluation_rows(book, result)
+        print_records(rows, fmt, list(rows[0]))
     else:
         out.print(evaluation_table(book, result))
     if show_errors:
@@ -93,14 +81,13 @@ def codebook_inductive(
 ) -> None:
     """List the codes people used that the codebook does not have (from markers and the tags file)."""
     from icap_coder.codebook import load_codebook, shipped_codebook_path
-    from icap_coder.pipeline import Settings, run
+    from icap_coder.pipeline import run
     from icap_coder.project import find_project
 
     project = find_project(paths)
     book_path = codebook or project.get("codebook")
     book, _ = load_codebook(book_path)
-    result = run(paths, book, Settings(unit=project.get("unit", "turn"), tags_file=tags,
-                                       interviewers=tuple(project.get("interviewers", []))))
+    result = run(paths, book, project.settings(tags_file=tags))
     known = {(c.group, c.name) for c in book.codes()}
     found: dict[tuple[str, str], set] = {}
     for coding in result.codings:
@@ -118,7 +105,7 @@ def codebook_inductive(
             table.add_row(row["group"], row["code"], str(row["segments"]), str(row["documents"]))
         out.print(table)
     else:
-        _print_rows(rows, fmt, ["group", "code", "segments", "documents"])
+        print_records(rows, fmt, ["group", "code", "segments", "documents"])
     if promote and rows:
         from icap_coder.promote import promote as add_codes
 
@@ -127,16 +114,3 @@ def codebook_inductive(
             raise IcapError("--promote edits your own codebook: pass --codebook FILE (`icap init` makes a copy)")
         added = add_codes(target, [(r["group"], r["code"]) for r in rows])
         message(f"icap: added {len(added)} inductive codes to {target}")
-
-
-def _print_rows(rows: list[dict], fmt: OutputFormat, columns: list[str]) -> None:
-    if fmt is OutputFormat.json:
-        import json
-
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
-    elif fmt is OutputFormat.csv:
-        import csv
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)

@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from icap_coder.cli import app, fails_cleanly, message, out
+from icap_coder.manual import short
 
 
 def _tag_command(action: str, document: Path, quote: str, code_name: str, start: Optional[int], end: Optional[int],
@@ -25,16 +26,11 @@ def _tag_command(action: str, document: Path, quote: str, code_name: str, start:
         message(f"icap: already in {place.tags_path}: {action} {tag.code} on {place.relative} {begin}-{finish}")
         return
     verb = {"code": "tagged", "reject": "rejected", "confirm": "confirmed"}[action]
-    out.print(f"{verb} {place.relative} {begin}-{finish} '{_short(tag.quote)}' as {tag.code} -> {place.tags_path}",
+    out.print(f"{verb} {place.relative} {begin}-{finish} '{short(tag.quote)}' as {tag.code} -> {place.tags_path}",
               markup=False)
     if new_code and action == "code":
         message(f"icap: '{tag.code}' is not in the codebook: a new inductive code "
                 "(`icap codebook inductive` lists them, --promote adds them)")
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 TAG_HELP = {
@@ -97,7 +93,7 @@ def untag(
     book, _ = load_codebook(codebook)
     place = tagging.find_place(document, root, tags)
     for gone in tagging.remove(place, book, quote, code_name):
-        out.print(f"removed {gone.action} {gone.code} on '{_short(gone.quote)}' (was {place.tags_path}:{gone.line})",
+        out.print(f"removed {gone.action} {gone.code} on '{short(gone.quote)}' (was {place.tags_path}:{gone.line})",
                   markup=False)
 
 
@@ -115,7 +111,7 @@ def review(
     """Accept or reject the automatic codings segment by segment; decisions go to the tags file at once."""
     from icap_coder import tagging
     from icap_coder.codebook import load_codebook
-    from icap_coder.pipeline import Settings, run
+    from icap_coder.pipeline import run
     from icap_coder.project import find_project
     from icap_coder.review import HELP, Session, items_to_review
 
@@ -123,8 +119,7 @@ def review(
     book, _ = load_codebook(codebook or project.get("codebook"))
     root = path if path.is_dir() else path.parent
     tags_path = tags or root / "tags.yaml"
-    settings = Settings(unit=project.get("unit", "turn"), interviewers=tuple(project.get("interviewers", [])),
-                        tags_file=tags_path, jobs=1)
+    settings = project.settings(tags_file=tags_path, jobs=1)
     items = items_to_review(run([path], book, settings), group, case, code_name)
     if not items:
         message("icap: nothing to review: every automatic coding has been decided")

@@ -12,9 +12,9 @@ codes (Aanvullend in the thesis codebook).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from icap_coder.anchor import anchor, context_of
+from icap_coder.anchor import anchor
 from icap_coder.model import Codebook, Coding, Document, Segment
 
 
@@ -22,12 +22,10 @@ from icap_coder.model import Codebook, Coding, Document, Segment
 class ManualCounts:
     manual: int = 0  # manual codings in the output (added or confirmed)
     rejected: int = 0  # automatic codings removed by a person
-    warnings: list[str] = field(default_factory=list)
 
     def add(self, other: "ManualCounts") -> None:
         self.manual += other.manual
         self.rejected += other.rejected
-        self.warnings.extend(other.warnings)
 
 
 def inductive_group(codebook: Codebook) -> str:
@@ -56,8 +54,10 @@ def resolve_code(codebook: Codebook, name: str) -> tuple[str, str, bool]:
 
 
 def merge(document: Document, segments: list[Segment], auto: list[Coding], markers: list, tags: list,
-          codebook: Codebook, tags_file: str = "tags.yaml") -> tuple[list[Coding], ManualCounts]:
+          codebook: Codebook, tags_file: str = "tags.yaml") -> tuple[list[Coding], ManualCounts, list[str]]:
+    """-> (all codings of the document, counts, warnings about tags that moved or could not be placed)."""
     counts = ManualCounts()
+    warnings: list[str] = []
     rows: dict[tuple[int, str, str], Coding] = {(c.segment, c.group, c.code): c for c in auto}
 
     def add(segment: Segment, code_name: str, evidence: str) -> None:
@@ -77,17 +77,17 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
         where = f"{tags_file}:{tag.line}"
         found = anchor(document.text, tag.quote, tag.start, tag.end, tag.before, tag.after)
         if found.status == "moved":
-            counts.warnings.append(f"{where}: quote found at {found.start}-{found.end} (was {tag.start}-{tag.end}); "
+            warnings.append(f"{where}: quote found at {found.start}-{found.end} (was {tag.start}-{tag.end}); "
                                    "the transcript changed around it")
         elif found.status == "fuzzy":
-            counts.warnings.append(f"{where}: quote placed approximately (similarity {found.similarity:.2f}) on "
-                                   f"'{_short(document.text[found.start:found.end])}'; check it")
+            warnings.append(f"{where}: quote placed approximately (similarity {found.similarity:.2f}) on "
+                                   f"'{short(document.text[found.start:found.end])}'; check it")
         elif found.status == "ambiguous":
-            counts.warnings.append(f"{where}: quote occurs {len(found.candidates)} times in {document.path}; "
+            warnings.append(f"{where}: quote occurs {len(found.candidates)} times in {document.path}; "
                                    "not applied: add start/end offsets to the entry")
             continue
         elif found.status == "orphan":
-            counts.warnings.append(f"{where}: quote '{_short(tag.quote)}' no longer in {document.path}; "
+            warnings.append(f"{where}: quote '{short(tag.quote)}' no longer in {document.path}; "
                                    "not applied (orphan): fix or remove the entry")
             continue
         for segment in _segments_at(segments, found.start, found.end):
@@ -99,7 +99,7 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
                 elif removed is not None:
                     rows[(segment.index, group, code)] = removed  # a person's coding is not rejected by rule
                 else:
-                    counts.warnings.append(f"{where}: nothing to reject: '{tag.code}' was not coded there")
+                    warnings.append(f"{where}: nothing to reject: '{tag.code}' was not coded there")
             else:
                 verb = "confirmed" if tag.action == "confirm" else "tagged"
                 who = f" by {tag.coder}" if tag.coder else ""
@@ -107,7 +107,7 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
     order = {code.path: n for n, code in enumerate(codebook.codes())}
     merged = sorted(rows.values(), key=lambda c: (c.segment, order.get(f"{c.group}/{c.code}", len(order)), c.code))
     counts.manual = sum(1 for c in merged if c.source == "manual")
-    return merged, counts
+    return merged, counts, warnings
 
 
 def _segments_at(segments: list[Segment], start: int, end: int) -> list[Segment]:
@@ -117,24 +117,7 @@ def _segments_at(segments: list[Segment], start: int, end: int) -> list[Segment]
     return [s for s in segments if s.start < end and start < s.end]
 
 
-def _short(text: str, limit: int = 60) -> str:
+def short(text: str, limit: int = 60) -> str:
+    """A quote shortened for a one-line message."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def locate(text: str, quote: str) -> list[tuple[int, int]]:
-    """Where a quote a person typed occurs: exact first, else white-space-insensitive."""
-    from icap_coder.anchor import occurrences
-
-    found = occurrences(text, quote)
-    if found:
-        return found
-    import re
-
-    pattern = r"\s+".join(re.escape(word) for word in quote.split())
-    return [(m.start(), m.end()) for m in re.finditer(pattern, text)] if pattern else []
-
-
-def anchor_fields(text: str, start: int, end: int) -> dict:
-    before, after = context_of(text, start, end)
-    return {"start": start, "end": end, "before": before, "after": after}

@@ -121,7 +121,8 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
     """Code all transcripts under `paths`; results in document order.
 
     `sink`, if given, receives each document's result as soon as it is ready
-    (in order), e.g. to stream its pre-rendered output rows to files.
+    (in order), with its output rows rendered by the worker, to stream them to
+    files; without a sink (analysis commands) nothing is rendered.
     """
     jobs, warnings = plan(paths, settings)
     if not jobs:
@@ -149,7 +150,7 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
         if progress:
             progress(done, len(jobs))
 
-    _init_worker(codebook, settings)
+    _init_worker(codebook, settings, sink is not None)
     if workers <= 1:
         for done, job in enumerate(jobs, start=1):
             collect(done, _process(job))
@@ -159,7 +160,7 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
             _matcher(normalise_language(settings.lang) if settings.lang else codebook.languages[0])
         context = multiprocessing.get_context("fork" if fork else None)
         with context.Pool(workers, initializer=_init_worker if not fork else None,
-                          initargs=(codebook, settings) if not fork else ()) as pool:
+                          initargs=(codebook, settings, sink is not None) if not fork else ()) as pool:
             for done, result in enumerate(pool.imap(_process, jobs, chunksize=1), start=1):
                 collect(done, result)
     run_result.seconds = {"workers": workers, "coding": round(time.perf_counter() - started, 3)}
@@ -170,9 +171,9 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
 _state: dict = {}
 
 
-def _init_worker(codebook: Codebook, settings: Settings) -> None:
+def _init_worker(codebook: Codebook, settings: Settings, render: bool) -> None:
     _state.clear()
-    _state.update(codebook=codebook, settings=settings, matchers={})
+    _state.update(codebook=codebook, settings=settings, render=render, matchers={})
 
 
 def _matcher(lang: str):
@@ -187,15 +188,15 @@ def _matcher(lang: str):
 def _process(job: _Job) -> DocumentResult | SkippedFile:
     try:
         return process_document(job.path, job.relative, dict(job.sheet_row), _state["codebook"],
-                                _state["settings"], _matcher, list(job.tags), job.tags_file)
+                                _state["settings"], _matcher, list(job.tags), job.tags_file, _state["render"])
     except SkippedFile as skipped:
         return skipped
 
 
 def process_document(path: Path, relative: str, sheet_row: dict[str, str], codebook: Codebook,
                      settings: Settings, matcher_for: Callable, tags: list | None = None,
-                     tags_file: str = TAGS_FILE) -> DocumentResult:
-    """Read, segment and code one transcript."""
+                     tags_file: str = TAGS_FILE, render: bool = True) -> DocumentResult:
+    """Read, segment and code one transcript; with `render`, also its rows of the output files."""
     from icap_coder import nlp
 
     raw = read_document(path, frozenset(settings.interviewers))
@@ -219,8 +220,8 @@ def process_document(path: Path, relative: str, sheet_row: dict[str, str], codeb
     if language in codebook.languages:
         coded = [s for s in segments if settings.code_interviewer or not s.interviewer]
         codings = matcher_for(language).code_segments(coded, settings.min_score)
-    codings, manual = merge(document, segments, codings, raw.markers, tags or [], codebook, tags_file)
-    warnings.extend(manual.warnings)
-    manual.warnings = []
-    rendered = {name: render(segments if name == "segments.csv" else codings) for name, render in RENDERERS.items()}
+    codings, manual, notes = merge(document, segments, codings, raw.markers, tags or [], codebook, tags_file)
+    warnings.extend(notes)
+    rendered = {name: rows(segments if name == "segments.csv" else codings)
+                for name, rows in RENDERERS.items()} if render else {}
     return DocumentResult(document, segments, codings, warnings, rendered, manual)

@@ -12,10 +12,13 @@ from pathlib import Path
 import yaml
 
 from icap_coder.errors import IcapError
+from icap_coder.segment import UNITS
 
 PROJECT_FILES = ("icap.yaml", "icap.yml")
 KEYS = {"codebook": "path", "unit": "text", "interviewers": "list", "cases": "path", "out": "path",
         "lang": "text", "code_interviewer": "bool", "jobs": "int", "min_score": "float"}
+SETTINGS = {"unit": "unit", "lang": "lang", "interviewers": "interviewers", "code_interviewer": "code_interviewer",
+            "cases_file": "cases", "min_score": "min_score", "jobs": "jobs"}  # Settings field -> project key
 
 
 @dataclass
@@ -25,6 +28,23 @@ class Project:
 
     def get(self, key: str, default=None):
         return self.values.get(key, default)
+
+    def settings(self, **flags):
+        """The run's Settings: a flag given on the command line, else this file's value, else the default.
+
+        Every command that codes transcripts builds its settings here, so `icap
+        summary transcripts/` counts exactly what `icap code transcripts/` writes.
+        """
+        from icap_coder.pipeline import Settings
+
+        defaults = Settings()
+        values = {}
+        for name, key in SETTINGS.items():
+            flag = flags.pop(name, None)
+            given = flag is not None and flag is not False and flag != [] and flag != ()
+            values[name] = flag if given else self.get(key, getattr(defaults, name))
+        values["interviewers"] = tuple(values["interviewers"])
+        return Settings(**values, **flags)
 
 
 def find_project(paths: list[Path], explicit: Path | None = None) -> Project:
@@ -64,6 +84,8 @@ def load_project(path: Path) -> Project:
             raise IcapError(f"unknown key '{key}'; allowed: {', '.join(KEYS)}", file=file, line=line)
         value = yaml.safe_load(yaml.serialize(value_node))
         values[key] = _convert(value, KEYS[key], path.parent, key, file, line)
+        if key == "unit" and values[key] not in UNITS:
+            raise IcapError(f"unit '{values[key]}' is not one of {', '.join(UNITS)}", file=file, line=line)
     return Project(path, values)
 
 

@@ -15,7 +15,6 @@ from typing import Callable
 
 from icap_coder import tagging
 from icap_coder.model import Codebook, Coding, Document, Segment
-from icap_coder.tags import today
 
 HELP = "a = accept all, r = reject all, a N / r N = one proposal, c CODE = add a code, s = skip, q = quit"
 
@@ -107,7 +106,6 @@ class Session:
         document, segment = item.document, item.segment
         place = tagging.Place(self.root / document.path, document.path, self.tags_path, document.text)
         tag, new_code = tagging.new_tag(place, self.codebook, code, segment.start, segment.end, action, self.coder)
-        tag.date = today()
         tagging.add(place, tag)
         if action == "confirm":
             self.tally.confirmed += 1

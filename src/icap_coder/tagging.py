@@ -18,7 +18,8 @@ from pathlib import Path
 from icap_coder.cases import CASE_FILES
 from icap_coder.errors import IcapError
 from icap_coder.ingest import SkippedFile, read_document
-from icap_coder.manual import anchor_fields, locate, resolve_code
+from icap_coder.anchor import anchor_fields, locate
+from icap_coder.manual import resolve_code
 from icap_coder.model import Codebook
 from icap_coder.tags import TAGS_FILE, Tag, append_tags, load_tags, remove_tags, today
 
@@ -96,9 +97,9 @@ def new_tag(place: Place, codebook: Codebook, code: str, start: int, end: int, a
 
 def add(place: Place, tag: Tag) -> bool:
     """Append the tag unless the same one is there already; returns whether it was written."""
-    if any(old.same(tag) for old in load_tags(place.tags_path)):
+    if any(old.same(tag) for old in load_tags(place.tags_path)):  # also refuses a broken file
         return False
-    append_tags(place.tags_path, [tag])
+    append_tags(place.tags_path, [tag], checked=True)
     return True
 
 

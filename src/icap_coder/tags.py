@@ -108,9 +108,11 @@ def render(tag: Tag) -> str:
     return yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=100)
 
 
-def append_tags(path: Path, new: list[Tag]) -> None:
+def append_tags(path: Path, new: list[Tag], checked: bool = False) -> None:
+    """Append entries; unless the caller has just loaded the file (`checked`), refuse a broken one."""
+    if not checked:
+        load_tags(path)
     text = path.read_text(encoding="utf-8-sig") if path.exists() else HEADER
-    load_tags(path)  # refuse to append to a file that is already broken
     if text and not text.endswith("\n"):
         text += "\n"
     write_text_atomic(path, text + "".join(render(tag) for tag in new))

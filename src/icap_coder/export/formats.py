@@ -19,6 +19,19 @@ def csv_text(table: Table) -> str:
     return buffer.getvalue()
 
 
+def records(table: Table) -> list[dict]:
+    header, rows = table
+    return [dict(zip(header, row)) for row in rows]
+
+
+def records_json(rows: list[dict]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+
+
+def records_csv(rows: list[dict], columns: list[str]) -> str:
+    return csv_text((columns, [[row.get(c, "") for c in columns] for row in rows]))
+
+
 def markdown_table(table: Table) -> str:
     header, rows = table
 

@@ -23,7 +23,7 @@ LABEL = re.compile(
 )
 ROLE_LABEL = re.compile(
     r"^(?:[IRQAPB]\d*|Int|Resp|Interviewer|Interviewee|Respondent(?: \d+)?|Moderator|Onderzoeker|"
-    r"Interviewster|Geïnterviewde|Spreker \d+|Speaker \d+|Deelnemer \d+|Participant \d+)$",
+    r"Interviewster|Intervjuare|Geïnterviewde|Spreker \d+|Speaker \d+|Deelnemer \d+|Participant \d+)$",
     re.IGNORECASE,
 )
 MAX_LABEL = 40
