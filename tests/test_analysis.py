@@ -18,9 +18,11 @@ import openpyxl
 import pytest
 from PIL import Image
 
-from icap_coder.analysis import cooccurrence, tabulate
-from icap_coder.codebook import load_codebook
-from icap_coder.dataset import Filters, from_results
+from icap_coder.analysis.cooccurrence import cooccurrence
+from icap_coder.analysis.crosstab import tabulate
+from icap_coder.codebook.loader import load_codebook
+from icap_coder.analysis.dataset import Filters
+from icap_coder.export.results import read_results
 from icap_coder.model import Coding, Document
 from conftest import EXAMPLES, icap
 
@@ -98,7 +100,7 @@ def test_long_csv_xlsx_json_md_agree(coded, tmp_path):
 
 def test_percent_is_share_of_the_columns_coded_segments(coded):
     book, _ = load_codebook(None)
-    data = from_results(coded, book)
+    data = read_results(coded, book)
     table = tabulate(book, data.documents, data.codings, "case")
     coded_amsterdam = len({(c.document, c.segment) for c in data.codings if c.case == "Amsterdam"})
     row = ("Netwerk", "Diverse externe actoren")
@@ -205,7 +207,7 @@ def test_summary_markdown_and_json(coded, tmp_path):
         assert block["numbers"][0][1] == truth[("Organisatie", "", block["case"])]
 
 
-def test_summary_from_transcripts_equals_summary_from_results(coded):
+def test_summary_from_transcripts_equals_summary_read_results(coded):
     from_folder = json.loads(icap("summary", str(coded), "-f", "json").stdout)
     study = coded.parent / "transcripts"
     from_transcripts = json.loads(icap("summary", str(study), "-f", "json").stdout)
@@ -216,7 +218,7 @@ def test_analysis_errors(coded, tmp_path):
     for args, fragment in ((["compare", str(coded), "-m", "weight"], "--measure must be one of"),
                            (["compare", str(coded), "--export", str(tmp_path / "x.pdf")], "unknown export format"),
                            (["cooccur", str(coded), "--level", "word"], "--level must be code or group"),
-                           (["summary", str(coded), "--source", "robot"], "--source must be auto or manual")):
+                           (["summary", str(coded), "--source", "robot"], "'robot' is not one of 'auto', 'manual'")):
         result = icap(*args)
         assert result.returncode == 2 and fragment in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "x.pdf").exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from icap_coder.cases import load_case_sheet, resolve_attributes
+from icap_coder.ingest.cases import load_case_sheet, resolve_attributes
 from icap_coder.errors import IcapError
 
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from icap_coder.export.tables import CODING_COLUMNS, SEGMENT_COLUMNS
-from icap_coder.ingest import read_document
+from icap_coder.export.contract import CODING_COLUMNS, SEGMENT_COLUMNS
+from icap_coder.ingest.registry import read_document
 from conftest import EXAMPLES, ROOT, icap
 
 
@@ -213,13 +211,6 @@ def test_bad_project_file(tmp_path):
     (tmp_path / "icap.yaml").write_text("unit: turn\nfolder: x\n", encoding="utf-8")
     (tmp_path / "t.txt").write_text("R1: visie\n", encoding="utf-8")
     assert_clean_error(icap("code", "t.txt", cwd=tmp_path), "icap.yaml:2: unknown key 'folder'")
-
-
-def test_help_does_not_import_spacy():
-    code = "import sys, icap_coder.cli; assert 'spacy' not in sys.modules, 'spacy imported at start-up'"
-    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
-    result = icap("--help")
-    assert result.returncode == 0 and "code" in result.stdout
 
 
 def test_written_files_get_ordinary_permissions(tmp_path):

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from icap_coder.codebook import load_codebook, shipped_codebook_path
+from icap_coder.codebook.loader import load_codebook, shipped_codebook_path
 from icap_coder.errors import CodebookError, IcapError
 
 THESIS_CODES = {

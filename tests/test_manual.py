@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from icap_coder.anchor import anchor
+from icap_coder.manual.anchor import anchor
 from icap_coder.errors import IcapError
-from icap_coder.ingest import read_document
-from icap_coder.tags import load_tags
+from icap_coder.ingest.registry import read_document
+from icap_coder.manual.tagsfile import load_tags
 from conftest import EXAMPLES, icap
 
 A1 = "Amsterdam/A1-beleidsadviseur.txt"
@@ -215,11 +215,7 @@ def test_fuzzy_never_attaches_to_merely_similar_text():
 
 # -- review loop, driven through stdin as a person would type ---------------------------------------
 def review(study: Path, keys: str, *extra: str):
-    import subprocess
-    import sys
-
-    return subprocess.run([sys.executable, "-m", "icap_coder", "review", str(study), "--coder", "eva", *extra],
-                          input=keys, capture_output=True, text=True, timeout=300)
+    return icap("review", str(study), "--coder", "eva", *extra, input=keys)
 
 
 def test_review_writes_each_decision_and_resumes(study, tmp_path):
@@ -273,8 +269,8 @@ def test_inductive_codes_listed_and_promoted_keeping_the_file(study, tmp_path):
 
 
 def test_a_tag_under_a_new_group_is_promoted_as_a_new_group(tmp_path):
-    from icap_coder.codebook import load_codebook
-    from icap_coder.promote import promote
+    from icap_coder.codebook.loader import load_codebook
+    from icap_coder.codebook.promote import promote
 
     book = tmp_path / "codebook.yaml"
     book.write_text("# mine\ncodebook: t\nlanguages: [nl]\ngroups:\n  - name: Leren\n    codes:\n"

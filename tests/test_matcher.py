@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from icap_coder.matcher import LanguageMatcher
+from icap_coder.coding.matcher import LanguageMatcher
 from icap_coder.model import Code, Codebook, CodeGroup, Segment
 
 

@@ -9,7 +9,8 @@ import docx
 import pytest
 
 from icap_coder.errors import IcapError
-from icap_coder.ingest import SkippedFile, discover, read_document
+from icap_coder.ingest.base import SkippedFile
+from icap_coder.ingest.registry import discover, read_document
 from conftest import EXAMPLES
 
 

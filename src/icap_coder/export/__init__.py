@@ -1,1 +1,13 @@
-"""Exporters: each takes finished results and writes one format; none of them computes anything."""
+"""Stage 6, export: finished results -> files a researcher can open. Computes nothing.
+
+Takes the coding run's per-document results, or the tables and report of
+stage `analysis`; gives files, each written atomically (temp file + rename).
+
+    contract.py      the output contract of DESIGN.md: column names and row shapes
+    records.py       segments and codings as CSV, JSON Lines and JSON text
+    results.py       the results folder of `icap code --out`: written as documents finish, read back whole
+    manifest.py      manifest.json: versions, codebook hash, options, per-document facts
+    formats.py       tables as CSV, XLSX, Markdown and JSON
+    heatmap.py       a table as a heatmap (SVG, PNG)
+    report_md.py, report_html.py, report_docx.py   the report in three formats
+"""

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from icap_coder.atomic import write_bytes_atomic, write_text_atomic
-from icap_coder.export.analysis_tables import Table
+from icap_coder.analysis.tables import Table
 
 
 def csv_text(table: Table) -> str:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from icap_coder.analysis import TOTAL, CrossTab
+from icap_coder.analysis.crosstab import TOTAL, CrossTab
 from icap_coder.atomic import write_bytes_atomic, write_text_atomic
-from icap_coder.export.analysis_tables import caption
+from icap_coder.analysis.tables import caption
 
 CELL_W, CELL_H, PAD, FONT = 96, 24, 12, 13
 LOW, HIGH = (247, 251, 255), (8, 69, 148)  # white to dark blue

@@ -4,23 +4,37 @@ from __future__ import annotations
 
 import json
 import platform
-from collections import Counter
 from dataclasses import asdict
 from datetime import datetime, timezone
 from importlib import metadata
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from icap_coder import __version__
 from icap_coder.model import Codebook
+from icap_coder.settings import Settings
+
+if TYPE_CHECKING:  # only the types: reading a results folder must not import spaCy
+    from icap_coder.coding.run import DocumentResult, RunResult
+
+PACKAGES = ("spacy", "spacy-lookups-data", "simplemma", "python-docx", "webvtt-py")
 
 
-def build_manifest(result, codebook: Codebook, settings, command: list[str]) -> dict:
-    per_document = Counter(c.document for c in result.codings)
-    segments = Counter(s.document for s in result.segments)
-    interviewers: dict[str, set] = {}
-    for segment in result.segments:
-        if segment.interviewer:
-            interviewers.setdefault(segment.document, set()).add(segment.speaker)
+def interviewers(result: DocumentResult) -> list[str]:
+    """The speakers whose turns were kept for context but not coded."""
+    return sorted({s.speaker for s in result.segments if s.interviewer})
+
+
+def document_entry(result: DocumentResult) -> dict[str, Any]:
+    """One document's line in the manifest, made as soon as the document is done."""
+    d = result.document
+    return {"document": d.path, "sha256": d.sha256, "format": d.format, "case": d.case, "language": d.language,
+            "attributes": d.attributes, "characters": len(d.text), "segments": len(result.segments),
+            "codings": len(result.codings), "speakers": sorted({t.speaker for t in d.turns if t.speaker}),
+            "interviewers": interviewers(result)}
+
+
+def build_manifest(documents: list[dict[str, Any]], result: RunResult, codebook: Codebook, settings: Settings,
+                   command: list[str]) -> dict[str, Any]:
     options = {k: (str(v) if v is not None and not isinstance(v, (int, float, bool, str, tuple)) else v)
                for k, v in asdict(settings).items()}
     return {
@@ -28,28 +42,20 @@ def build_manifest(result, codebook: Codebook, settings, command: list[str]) -> 
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": command,
         "python": platform.python_version(),
-        "packages": {name: _version(name) for name in ("spacy", "spacy-lookups-data", "simplemma",
-                                                        "python-docx", "webvtt-py")},
+        "packages": {name: _version(name) for name in PACKAGES},
         "codebook": {"name": codebook.name, "version": codebook.version, "path": codebook.source,
                      "sha256": codebook.sha256},
         "options": options,
-        "counts": {"documents": len(result.documents), "segments": len(result.segments),
-                   "codings": len(result.codings), "skipped": len(result.skipped)},
-        "documents": [
-            {"document": d.path, "sha256": d.sha256, "format": d.format, "case": d.case, "language": d.language,
-             "attributes": d.attributes, "characters": len(d.text), "segments": segments[d.path],
-             "codings": per_document[d.path],
-             "speakers": sorted({t.speaker for t in d.turns if t.speaker}),
-             "interviewers": sorted(interviewers.get(d.path, ()))}
-            for d in result.documents
-        ],
+        "counts": {"documents": len(documents), "segments": sum(d["segments"] for d in documents),
+                   "codings": sum(d["codings"] for d in documents), "skipped": len(result.skipped)},
+        "documents": documents,
         "seconds": result.seconds,
         "skipped": result.skipped,
         "warnings": result.warnings,
     }
 
 
-def write_manifest(stream: TextIO, manifest: dict) -> None:
+def write_manifest(stream: TextIO, manifest: dict[str, Any]) -> None:
     json.dump(manifest, stream, ensure_ascii=False, indent=2)
     stream.write("\n")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from icap_coder.atomic import write_bytes_atomic
 from icap_coder.export import heatmap
-from icap_coder.export.report import Report
+from icap_coder.analysis.report import Report
 
 
 def write(path: Path, report: Report) -> None:

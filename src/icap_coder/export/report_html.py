@@ -7,7 +7,7 @@ from pathlib import Path
 
 from icap_coder.atomic import write_text_atomic
 from icap_coder.export import heatmap
-from icap_coder.export.report import Report
+from icap_coder.analysis.report import Report
 
 STYLE = """body{font-family:Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 h1,h2,h3{font-family:Helvetica,Arial,sans-serif}table{border-collapse:collapse;margin:.5rem 0 1rem}

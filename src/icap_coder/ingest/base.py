@@ -6,7 +6,13 @@ import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from icap_coder.errors import IcapError
+from icap_coder.ingest.markers import Marker
 from icap_coder.model import Turn
+
+
+class SkippedFile(IcapError):
+    """A file that is not read; the run goes on with a warning."""
 
 
 @dataclass
@@ -16,12 +22,10 @@ class RawDocument:
     format: str
     metadata: dict[str, str] = field(default_factory=dict)
     data: bytes = b""  # the file's bytes, for the manifest hash
-    markers: list = field(default_factory=list)  # inline coding markers, see ingest.markers
+    markers: list[Marker] = field(default_factory=list)  # inline coding markers, cut out of `text`
 
 
 def read_bytes(path: Path) -> bytes:
-    from icap_coder.ingest import SkippedFile  # local: avoids an import cycle
-
     try:
         return path.read_bytes()
     except OSError as exc:

@@ -12,7 +12,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from icap_coder.ingest.base import RawDocument, read_bytes, render_turns
+from icap_coder.ingest.base import RawDocument, SkippedFile, read_bytes, render_turns
 from icap_coder.ingest.speakers import find_turns
 
 CUE_TIMING = re.compile(r"^\s*\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d+)?\s*-->\s*\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d+)?\s*$")
@@ -20,8 +20,6 @@ SPEAKER_TIME = re.compile(r"^(?P<name>\S.{0,60}?)\s+(?P<time>\d{1,2}:\d{2}(?::\d
 
 
 def read_docx(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocument:
-    from icap_coder.ingest import SkippedFile
-
     data = read_bytes(path)
     try:
         import docx  # python-docx; imported here so `icap --help` stays fast

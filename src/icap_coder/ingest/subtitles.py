@@ -12,13 +12,11 @@ import io
 from collections import Counter
 from pathlib import Path
 
-from icap_coder.ingest.base import RawDocument, decode, read_bytes, render_turns
+from icap_coder.ingest.base import RawDocument, SkippedFile, decode, read_bytes, render_turns
 from icap_coder.ingest.speakers import LABEL, ROLE_LABEL
 
 
 def read_subtitles(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocument:
-    from icap_coder.ingest import SkippedFile
-
     data = read_bytes(path)
     text, _ = decode(data)
     if not text.strip():

@@ -12,8 +12,8 @@ import re
 from typing import Callable
 
 from icap_coder.model import Document, Segment
+from icap_coder.settings import UNITS
 
-UNITS = ("turn", "paragraph", "sentence")
 INTERVIEWER_LABELS = {"i", "q", "int", "interviewer", "interviewster", "onderzoeker", "moderator", "intervjuare"}
 
 SentenceSplitter = Callable[[str], list[tuple[int, int]]]

@@ -29,9 +29,9 @@ import numpy
 import spacy
 from spacy.attrs import IDX, LENGTH, LOWER
 
-from icap_coder import nlp
+from icap_coder.coding import nlp
 from icap_coder.model import Code, Codebook, Coding, Segment
-from icap_coder.patterns import Element, Pattern, parse_pattern
+from icap_coder.codebook.patterns import Element, Pattern, parse_pattern
 
 
 @dataclass(frozen=True)

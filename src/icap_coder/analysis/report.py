@@ -1,4 +1,4 @@
-"""The results-chapter report: one structure, rendered to Markdown, HTML or DOCX.
+"""The results-chapter report as one structure; `export` renders it to Markdown, HTML or DOCX.
 
 Per element (code group) a section; in it per case a subsection with the key
 numbers and the best quotes with respondent ids; then the cross-case comparison
@@ -8,13 +8,15 @@ dates, counts of automatic and manual codings) so a reader can judge and redo it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
 from icap_coder import __version__
-from icap_coder.analysis import TOTAL, CrossTab, best_quotes, excerpt, tabulate, top_terms
-from icap_coder.dataset import Dataset
-from icap_coder.export.analysis_tables import caption, wide
+from icap_coder.analysis.crosstab import TOTAL, CrossTab, tabulate
+from icap_coder.analysis.dataset import Dataset
+from icap_coder.analysis.quotes import best_quotes, excerpt, top_terms
+from icap_coder.analysis.tables import Table, caption, wide
 
 
 @dataclass
@@ -31,7 +33,7 @@ class Quote:
 @dataclass
 class CaseBlock:
     case: str
-    numbers: list[list]  # [code ("" = the element as a whole), segments, documents, respondents]
+    numbers: list[list[Any]]  # [code ("" = the element as a whole), segments, documents, respondents]
     quotes: list[Quote]
 
 
@@ -54,12 +56,27 @@ class Report:
     appendix: list[tuple[str, str]]
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
 
-    def comparison(self, marks: bool = True):
+    def comparison(self, marks: bool = True) -> Table:
         return wide(self.table, self.measure, marks=marks)
 
     @property
     def caption(self) -> str:
         return caption(self.table, self.measure)
+
+    def counts_table(self) -> Table:
+        """Per element, code and case: segments, documents, respondents."""
+        return (["group", "code", "case", "segments", "documents", "respondents"],
+                [[e.group, code, b.case, s, d, r] for e in self.elements for b in e.cases
+                 for code, s, d, r in b.numbers])
+
+    def quotes_table(self) -> Table:
+        return (["group", "code", "case", "respondent", "document", "segment", "source", "quote"],
+                [[e.group, q.code, b.case, q.respondent, q.document, q.segment, q.source, q.text]
+                 for e in self.elements for b in e.cases for q in b.quotes])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "created": self.created, "elements": [asdict(e) for e in self.elements],
+                "method": dict(self.appendix)}
 
 
 def build(dataset: Dataset, by: str = "case", measure: str = "segments", quotes: int = 2) -> Report:
@@ -102,26 +119,3 @@ def build(dataset: Dataset, by: str = "case", measure: str = "segments", quotes:
         ("Made with", f"icap-coder {__version__}"),
     ]
     return Report(f"Coding results: {dataset.codebook.name}", by, measure, elements, table, appendix)
-
-
-def markdown(report: Report) -> str:
-    from icap_coder.export.formats import markdown_table
-
-    lines = [f"# {report.title}", "", f"_Generated {report.created}._", ""]
-    for element in report.elements:
-        lines += [f"## {element.group}" + (f" ({element.label})" if element.label else ""), ""]
-        if element.definition:
-            lines += [element.definition, ""]
-        if element.terms:
-            lines += ["Most frequent evidence: " + ", ".join(f"{t} ({n})" for t, n in element.terms), ""]
-        for block in element.cases:
-            lines += [f"### {block.case}", ""]
-            rows = [[code or f"**{element.group}**", s, d, r] for code, s, d, r in block.numbers]
-            lines += [markdown_table((["code", "segments", "documents", "respondents"], rows)), ""]
-            for quote in block.quotes:
-                lines.append(f"> {quote.text}  \n> — {quote.respondent}, {quote.document} #{quote.segment} "
-                             f"({quote.code}{', manual' if quote.source == 'manual' else ''})")
-                lines.append("")
-    lines += [f"## Comparison by {report.by}", "", markdown_table(report.comparison()), f"_{report.caption}._", "",
-              "## Method", "", markdown_table((["item", "value"], [list(p) for p in report.appendix]))]
-    return "\n".join(lines)

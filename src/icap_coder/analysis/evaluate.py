@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from icap_coder.coding.matcher import LanguageMatcher
 from icap_coder.errors import IcapError
 from icap_coder.model import Codebook, Segment
 
@@ -91,8 +92,6 @@ def load_checkset(path: Path, codebook: Codebook) -> list[tuple[str, str, set[st
 
 
 def evaluate(codebook: Codebook, items: list[tuple[str, str, set[str]]], min_score: float = 1.0) -> Evaluation:
-    from icap_coder.matcher import LanguageMatcher
-
     matchers: dict[str, LanguageMatcher] = {}
     deductive = [code for code in codebook.codes() if not code.inductive]
     group_of = {code.name: code.group for code in deductive}

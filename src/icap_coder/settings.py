@@ -1,18 +1,29 @@
-"""Project defaults from `icap.yaml`, so a researcher does not repeat flags.
+"""The settings of a run, and the project file `icap.yaml` they may come from.
 
-Looked for in the working folder, then in each transcripts folder and its
-parent. Paths in it are relative to the file. Flags on the command line win.
+Read once per command and passed down: every command that codes transcripts
+(`code`, `summary`, `compare`, `cooccur`, `review`, `codebook inductive`)
+builds its `Settings` through `Project.settings`, so `icap summary transcripts/`
+counts exactly what `icap code transcripts/` writes.
+
+`icap.yaml` is looked for in the working folder, then in each transcripts
+folder and its parent. Paths in it are relative to the file. Flags on the
+command line win over it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from icap_coder.errors import IcapError
-from icap_coder.segment import UNITS
+
+UNITS = ("turn", "paragraph", "sentence")
+LANGUAGES = {"nl": "Dutch", "en": "English", "sv": "Swedish"}  # a spaCy tokenizer and lemma table exist for each
+LANGUAGE_NAMES = {"dutch": "nl", "nederlands": "nl", "english": "en", "engels": "en", "swedish": "sv",
+                  "svenska": "sv", "zweeds": "sv", "nld": "nl", "eng": "en", "swe": "sv"}
 
 PROJECT_FILES = ("icap.yaml", "icap.yml")
 KEYS = {"codebook": "path", "unit": "text", "interviewers": "list", "cases": "path", "out": "path",
@@ -22,21 +33,35 @@ SETTINGS = {"unit": "unit", "lang": "lang", "interviewers": "interviewers", "cod
 
 
 @dataclass
+class Settings:
+    """How transcripts are segmented and coded; recorded in the manifest as the run's options."""
+
+    unit: str = "turn"
+    lang: str | None = None
+    interviewers: tuple[str, ...] = ()
+    code_interviewer: bool = False
+    cases_file: Path | None = None
+    tags_file: Path | None = None  # default: tags.yaml in the transcripts folder
+    min_score: float = 1.0
+    jobs: int = 0  # 0: one worker per core
+
+
+def normalise_language(value: str) -> str:
+    """`Dutch`, `nederlands`, `NL` -> `nl`; unknown values are returned lower-cased for the error message."""
+    value = value.strip().lower()
+    return LANGUAGE_NAMES.get(value, value)
+
+
+@dataclass
 class Project:
     file: Path | None = None
-    values: dict = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
 
-    def get(self, key: str, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
 
-    def settings(self, **flags):
-        """The run's Settings: a flag given on the command line, else this file's value, else the default.
-
-        Every command that codes transcripts builds its settings here, so `icap
-        summary transcripts/` counts exactly what `icap code transcripts/` writes.
-        """
-        from icap_coder.pipeline import Settings
-
+    def settings(self, **flags: Any) -> Settings:
+        """The run's Settings: a flag given on the command line, else this file's value, else the default."""
         defaults = Settings()
         values = {}
         for name, key in SETTINGS.items():
@@ -89,7 +114,7 @@ def load_project(path: Path) -> Project:
     return Project(path, values)
 
 
-def _convert(value, kind: str, base: Path, key: str, file: str, line: int):
+def _convert(value: Any, kind: str, base: Path, key: str, file: str, line: int) -> Any:
     try:
         if kind == "path":
             return (base / str(value)).resolve() if value else None

@@ -11,8 +11,7 @@ still shows, with zeros.
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from icap_coder.model import Codebook, Coding, Document
@@ -121,80 +120,3 @@ def tabulate(codebook: Codebook, documents: list[Document], codings: list[Coding
     per_column = Counter(value_of(d, by) for d in documents) if by != "speaker" else Counter()
     per_column[TOTAL] = len(documents)
     return CrossTab(by, rows, columns, cells, coded, dict(per_column))
-
-
-# -- co-occurrence -----------------------------------------------------------------------------------------
-@dataclass
-class Pair:
-    a: str
-    b: str
-    together: int  # segments coded with both
-    count_a: int
-    count_b: int
-
-    @property
-    def c(self) -> float:
-        """The c-coefficient: together / (a + b - together), 0..1."""
-        union = self.count_a + self.count_b - self.together
-        return round(self.together / union, 3) if union else 0.0
-
-
-def cooccurrence(codings: list[Coding], level: str = "code") -> list[Pair]:
-    """Pairs of codes (or groups) applied to the same segment; linear in the codings."""
-    per_segment: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for coding in codings:
-        per_segment[(coding.document, coding.segment)].add(
-            coding.group if level == "group" else f"{coding.group}/{coding.code}")
-    counts: Counter = Counter()
-    together: Counter = Counter()
-    for labels in per_segment.values():
-        ordered = sorted(labels)
-        counts.update(ordered)
-        together.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
-    pairs = [Pair(a, b, n, counts[a], counts[b]) for (a, b), n in together.items()]
-    return sorted(pairs, key=lambda p: (-p.c, -p.together, p.a, p.b))
-
-
-# -- what was said: terms and quotes -------------------------------------------------------------------------
-def top_terms(codings: list[Coding], n: int = 5) -> list[tuple[str, int]]:
-    terms: Counter = Counter()
-    for coding in codings:
-        for term in evidence_terms(coding):
-            terms[term] += 1
-    return terms.most_common(n)
-
-
-def evidence_terms(coding: Coding) -> list[str]:
-    return [part.split(" <- ")[0].strip() for part in coding.evidence.split("; ") if " <- " in part]
-
-
-def best_quotes(codings: list[Coding], n: int = 3) -> list[Coding]:
-    """The most informative codings first: confirmed by a person, then the strongest
-    keyword evidence, then segments of a readable length; one per respondent where possible."""
-    def rank(c: Coding) -> tuple:
-        length = len(c.text)
-        return (c.source != "manual", -c.score, abs(length - 220) // 80, c.document, c.segment)
-
-    chosen, seen = [], set()
-    for coding in sorted(codings, key=rank):
-        if coding.document not in seen:
-            chosen.append(coding)
-            seen.add(coding.document)
-        if len(chosen) == n:
-            return chosen
-    rest = [c for c in sorted(codings, key=rank) if c not in chosen]
-    return chosen + rest[:n - len(chosen)]
-
-
-def excerpt(coding: Coding, width: int = 320) -> str:
-    """The segment, or a window of it around the first matched term, with ellipses where cut."""
-    text = " ".join(coding.text.split())
-    if len(text) <= width:
-        return text
-    terms = evidence_terms(coding)
-    at = min((m.start() for t in terms for m in [re.search(re.escape(t), text, re.IGNORECASE)] if m), default=0)
-    start = max(0, min(at - width // 3, len(text) - width))
-    start = text.rfind(" ", 0, start) + 1 if start else 0
-    end = text.find(" ", start + width)
-    end = len(text) if end == -1 else end
-    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")

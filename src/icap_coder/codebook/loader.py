@@ -13,9 +13,9 @@ from pathlib import Path
 import yaml
 
 from icap_coder.errors import CodebookError, IcapError
-from icap_coder.languages import SUPPORTED_LANGUAGES
 from icap_coder.model import Code, Codebook, CodeGroup
-from icap_coder.patterns import PatternError, parse_pattern
+from icap_coder.settings import LANGUAGES
+from icap_coder.codebook.patterns import PatternError, parse_pattern
 
 TOP_KEYS = {"codebook", "version", "languages", "description", "groups"}
 GROUP_KEYS = {"name", "label", "definition", "description", "codes"}
@@ -26,7 +26,7 @@ SHIPPED = "innovatiecapaciteit.yaml"
 
 def shipped_codebook_path() -> Path:
     """The thesis codebook that ships inside the package."""
-    return Path(str(resources.files("icap_coder") / "codebooks" / SHIPPED))
+    return Path(str(resources.files("icap_coder.codebook") / "shipped" / SHIPPED))
 
 
 def load_codebook(path: str | Path | None = None) -> tuple[Codebook, list[str]]:
@@ -127,8 +127,8 @@ class _Walker:
                 self.problem(root, f"missing required key '{key}'")
         languages = [lang for lang, _ in self.text_list(top.get("languages"), "languages")]
         for lang, node in self.text_list(top.get("languages"), "languages"):
-            if lang not in SUPPORTED_LANGUAGES:
-                self.problem(node, f"unknown language '{lang}'; supported: {', '.join(SUPPORTED_LANGUAGES)}")
+            if lang not in LANGUAGES:
+                self.problem(node, f"unknown language '{lang}'; supported: {', '.join(LANGUAGES)}")
         groups = self.groups(top.get("groups"), languages)
         if self.problems:
             raise CodebookError(self.problems)

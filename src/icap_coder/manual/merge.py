@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from icap_coder.anchor import anchor
+from icap_coder.ingest.markers import Marker
+from icap_coder.manual.anchor import anchor
+from icap_coder.manual.tagsfile import Tag
 from icap_coder.model import Codebook, Coding, Document, Segment
 
 
@@ -53,7 +55,7 @@ def resolve_code(codebook: Codebook, name: str) -> tuple[str, str, bool]:
     return inductive_group(codebook), name, False
 
 
-def merge(document: Document, segments: list[Segment], auto: list[Coding], markers: list, tags: list,
+def merge(document: Document, segments: list[Segment], auto: list[Coding], markers: list[Marker], tags: list[Tag],
           codebook: Codebook, tags_file: str = "tags.yaml") -> tuple[list[Coding], ManualCounts, list[str]]:
     """-> (all codings of the document, counts, warnings about tags that moved or could not be placed)."""
     counts = ManualCounts()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from icap_coder.analysis import MEASURES, CrossTab, Pair
+from typing import Any
 
-Table = tuple[list[str], list[list]]
+from icap_coder.analysis.cooccurrence import Pair
+from icap_coder.analysis.crosstab import MEASURES, CrossTab
+
+Table = tuple[list[str], list[list[Any]]]
 
 
 def presence(value: float) -> str:

@@ -18,7 +18,7 @@ import simplemma
 import spacy
 import spacy_lookups_data
 
-from icap_coder.languages import SUPPORTED_LANGUAGES
+from icap_coder.settings import LANGUAGES
 
 
 @cache
@@ -74,7 +74,7 @@ def detect_language(text: str, candidates: list[str], sample_words: int = 1000) 
     """
     words = [w.strip(".,;:!?\"'()[]…“”‘’").lower() for w in text.split()[:sample_words]]
     scores = {lang: sum(1 for w in words if w in _stop_words(lang)) for lang in candidates
-              if lang in SUPPORTED_LANGUAGES}
+              if lang in LANGUAGES}
     if not scores:
         return (candidates[0] if candidates else "nl"), 0.0
     best = max(scores, key=lambda lang: (scores[lang], -candidates.index(lang)))

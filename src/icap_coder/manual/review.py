@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from icap_coder import tagging
+from icap_coder.manual import tagging
 from icap_coder.model import Codebook, Coding, Document, Segment
 
 HELP = "a = accept all, r = reject all, a N / r N = one proposal, c CODE = add a code, s = skip, q = quit"
@@ -34,19 +34,19 @@ class Tally:
     added: int = 0
 
 
-def items_to_review(result, group: str | None = None, case: str | None = None,
-                    code: str | None = None) -> list[Item]:
+def items_to_review(documents: list[Document], segments: list[Segment], codings: list[Coding],
+                    group: str | None = None, case: str | None = None, code: str | None = None) -> list[Item]:
     """Segments with automatic codings nobody has decided on yet, in document order."""
-    documents = {d.path: d for d in result.documents}
-    segments = {(s.document, s.index): s for s in result.segments}
+    by_path = {d.path: d for d in documents}
+    by_index = {(s.document, s.index): s for s in segments}
     pending: dict[tuple[str, int], list[Coding]] = {}
-    for coding in result.codings:
+    for coding in codings:
         if coding.source != "auto" or (group and coding.group != group) or (code and coding.code != code):
             continue
         if case and coding.case != case:
             continue
         pending.setdefault((coding.document, coding.segment), []).append(coding)
-    return [Item(documents[doc], segments[(doc, index)], codings) for (doc, index), codings in pending.items()]
+    return [Item(by_path[doc], by_index[(doc, index)], proposals) for (doc, index), proposals in pending.items()]
 
 
 class Session:

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from icap_coder.atomic import write_text_atomic
-from icap_coder.codebook import load_codebook
+from icap_coder.codebook.loader import load_codebook
 from icap_coder.errors import CodebookError, IcapError
 
 

@@ -1,12 +1,22 @@
-"""Rich tables the CLI prints: the per-element summary and the codebook. Builds, never prints."""
+"""Rich tables the CLI shows: the per-element summary, comparisons, co-occurrence, codebooks, evaluations.
+
+Builds tables from finished results; `print_report` is the one function that prints.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
 from rich.table import Table
 
-from icap_coder.analysis import TOTAL, Cell, CrossTab
-from icap_coder.evaluate import Evaluation
+from icap_coder.analysis.crosstab import TOTAL, Cell, CrossTab
+from icap_coder.analysis.report import Report
+from icap_coder.analysis.tables import presence
 from icap_coder.model import Codebook
+
+if TYPE_CHECKING:  # evaluate imports spaCy; the summary table must not
+    from icap_coder.analysis.evaluate import Evaluation
 
 
 def _cell(cell: Cell) -> str:
@@ -32,7 +42,7 @@ def summary_table(table_data: CrossTab, note: str = "") -> Table:
     return table
 
 
-def codebook_rows(book: Codebook, lang: str | None = None) -> list[dict]:
+def codebook_rows(book: Codebook, lang: str | None = None) -> list[dict[str, Any]]:
     rows = []
     for code in book.codes():
         languages = [lang] if lang else book.languages
@@ -63,7 +73,7 @@ def codebook_table(book: Codebook, lang: str | None = None) -> Table:
     return table
 
 
-def evaluation_rows(book: Codebook, result: Evaluation) -> list[dict]:
+def evaluation_rows(book: Codebook, result: Evaluation) -> list[dict[str, Any]]:
     rows = []
     for group in book.groups:
         if group.name not in result.groups:
@@ -93,8 +103,6 @@ def evaluation_table(book: Codebook, result: Evaluation) -> Table:
 
 
 def matrix_table(data: CrossTab, measure: str, note: str) -> Table:
-    from icap_coder.export.analysis_tables import presence
-
     table = Table(title=f"{measure} by {data.by}", caption=note)
     table.add_column("Element / code")
     for column in data.columns:
@@ -106,7 +114,27 @@ def matrix_table(data: CrossTab, measure: str, note: str) -> Table:
     return table
 
 
-def print_report(console, report) -> None:
+def cooccurrence_table(data: tuple[list[str], list[list[Any]]], level: str) -> Table:
+    view = Table(title=f"Co-occurrence of {level}s within segments",
+                 caption="together = segments coded with both; c = n12 / (n1 + n2 - n12)")
+    for column in (f"{level} a", f"{level} b", "together", "n a", "n b", "c"):
+        view.add_column(column, justify="left" if column.startswith(level) else "right",
+                        overflow="fold", no_wrap=not column.startswith(level))
+    for row in data[1]:
+        view.add_row(*map(str, row))
+    return view
+
+
+def inductive_table(rows: list[dict[str, Any]], source: str) -> Table:
+    table = Table(title=f"Inductive codes not in {source}")
+    for column in ("group", "code", "segments", "documents"):
+        table.add_column(column, justify="right" if column in ("segments", "documents") else "left")
+    for row in rows:
+        table.add_row(row["group"], row["code"], str(row["segments"]), str(row["documents"]))
+    return table
+
+
+def print_report(console: Console, report: Report) -> None:
     """The per-element summary on screen: numbers per case, evidence, best quotes."""
     for element in report.elements:
         console.rule(f"[bold]{element.group}[/bold]" + (f" ({element.label})" if element.label else ""))

@@ -1,47 +1,32 @@
 """Transcripts in, documents + segments + codings out: the `icap code` job as a library call.
 
 Discovery, cases and ordering happen here in the main process; reading,
-segmenting and matching one document happens in a worker. Workers return
-plain dataclasses (documents, segments, codings), never spaCy Docs: pickling
-Docs made two processes five times slower than one on this kind of machine.
+segmenting and coding one document (`process_document`) happens in a worker
+(see executors.py). Each document's result goes to the caller's `sink` as soon
+as it is ready, in document order, so the caller can stream it to files.
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
-from icap_coder.cases import find_case_file, load_case_sheet, resolve_attributes
+from icap_coder.coding import executors, nlp
+from icap_coder.coding.matcher import LanguageMatcher
+from icap_coder.coding.segmenting import segment_document
 from icap_coder.errors import IcapError
-from icap_coder.export.csv_files import render_codings, render_segments
-from icap_coder.export.json_files import render_codings_jsonl
-from icap_coder.ingest import SkippedFile, discover, read_document
-from icap_coder.manual import ManualCounts, merge
+from icap_coder.ingest.base import SkippedFile
+from icap_coder.ingest.cases import find_case_file, load_case_sheet, resolve_attributes
+from icap_coder.ingest.registry import discover, read_document
+from icap_coder.manual.merge import ManualCounts, merge
+from icap_coder.manual.tagsfile import TAGS_FILE, Tag, load_tags
 from icap_coder.model import Codebook, Coding, Document, Segment
-from icap_coder.segment import segment_document
-from icap_coder.tags import TAGS_FILE, load_tags
-
-# Workers render their own rows of each output file, so formatting runs in parallel too.
-RENDERERS = {"segments.csv": render_segments, "codings.csv": render_codings, "codings.jsonl": render_codings_jsonl}
-LANGUAGE_NAMES = {"dutch": "nl", "nederlands": "nl", "english": "en", "engels": "en", "swedish": "sv",
-                  "svenska": "sv", "zweeds": "sv", "nld": "nl", "eng": "en", "swe": "sv"}
-
-
-@dataclass
-class Settings:
-    unit: str = "turn"
-    lang: str | None = None
-    interviewers: tuple[str, ...] = ()
-    code_interviewer: bool = False
-    cases_file: Path | None = None
-    tags_file: Path | None = None  # default: tags.yaml in the transcripts folder
-    min_score: float = 1.0
-    jobs: int = 0  # 0: one worker per core
+from icap_coder.settings import Settings, normalise_language
 
 
 @dataclass
@@ -50,7 +35,6 @@ class DocumentResult:
     segments: list[Segment]
     codings: list[Coding]
     warnings: list[str] = field(default_factory=list)
-    rendered: dict[str, str] = field(default_factory=dict)  # output file -> this document's rows
     manual: ManualCounts = field(default_factory=ManualCounts)
 
 
@@ -70,13 +54,8 @@ class _Job:
     path: Path
     relative: str  # the document's name in every output
     sheet_row: tuple[tuple[str, str], ...]  # its row of the cases file, if any
-    tags: tuple = ()  # entries of the tags file for this document
+    tags: tuple[Tag, ...] = ()  # entries of the tags file for this document
     tags_file: str = ""
-
-
-def normalise_language(value: str) -> str:
-    value = value.strip().lower()
-    return LANGUAGE_NAMES.get(value, value)
 
 
 def plan(paths: list[Path], settings: Settings) -> tuple[list[_Job], list[str]]:
@@ -121,8 +100,7 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
     """Code all transcripts under `paths`; results in document order.
 
     `sink`, if given, receives each document's result as soon as it is ready
-    (in order), with its output rows rendered by the worker, to stream them to
-    files; without a sink (analysis commands) nothing is rendered.
+    (in order), e.g. to stream its rows into the output files.
     """
     jobs, warnings = plan(paths, settings)
     if not jobs:
@@ -134,8 +112,10 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
     workers = min(settings.jobs or os.cpu_count() or 1, len(jobs))
     started = time.perf_counter()
     run_result = RunResult([], [], [], warnings, [])
-
-    def collect(done: int, result: DocumentResult | SkippedFile) -> None:
+    main_language = normalise_language(settings.lang) if settings.lang else codebook.languages[0]
+    results = executors.in_order(_process, jobs, workers, _init_worker, (codebook, settings),
+                                 warm_up=lambda: _matcher(main_language))
+    for done, result in enumerate(results, start=1):
         if isinstance(result, SkippedFile):
             run_result.skipped.append(str(result))
         else:
@@ -146,39 +126,22 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
             run_result.manual.add(result.manual)
             if sink:
                 sink(result)
-            result.rendered = {}
         if progress:
             progress(done, len(jobs))
-
-    _init_worker(codebook, settings, sink is not None)
-    if workers <= 1:
-        for done, job in enumerate(jobs, start=1):
-            collect(done, _process(job))
-    else:
-        fork = "fork" in multiprocessing.get_all_start_methods()
-        if fork:  # build the main language's matcher once; forked workers inherit it, spaCy included
-            _matcher(normalise_language(settings.lang) if settings.lang else codebook.languages[0])
-        context = multiprocessing.get_context("fork" if fork else None)
-        with context.Pool(workers, initializer=_init_worker if not fork else None,
-                          initargs=(codebook, settings, sink is not None) if not fork else ()) as pool:
-            for done, result in enumerate(pool.imap(_process, jobs, chunksize=1), start=1):
-                collect(done, result)
     run_result.seconds = {"workers": workers, "coding": round(time.perf_counter() - started, 3)}
     return run_result
 
 
 # -- worker side ---------------------------------------------------------------
-_state: dict = {}
+_state: dict[str, Any] = {}
 
 
-def _init_worker(codebook: Codebook, settings: Settings, render: bool) -> None:
+def _init_worker(codebook: Codebook, settings: Settings) -> None:
     _state.clear()
-    _state.update(codebook=codebook, settings=settings, render=render, matchers={})
+    _state.update(codebook=codebook, settings=settings, matchers={})
 
 
-def _matcher(lang: str):
-    from icap_coder.matcher import LanguageMatcher  # pulls in spaCy: only when there is work
-
+def _matcher(lang: str) -> LanguageMatcher:
     matchers = _state["matchers"]
     if lang not in matchers:
         matchers[lang] = LanguageMatcher(_state["codebook"], lang)
@@ -188,17 +151,15 @@ def _matcher(lang: str):
 def _process(job: _Job) -> DocumentResult | SkippedFile:
     try:
         return process_document(job.path, job.relative, dict(job.sheet_row), _state["codebook"],
-                                _state["settings"], _matcher, list(job.tags), job.tags_file, _state["render"])
+                                _state["settings"], _matcher, list(job.tags), job.tags_file)
     except SkippedFile as skipped:
         return skipped
 
 
 def process_document(path: Path, relative: str, sheet_row: dict[str, str], codebook: Codebook,
-                     settings: Settings, matcher_for: Callable, tags: list | None = None,
-                     tags_file: str = TAGS_FILE, render: bool = True) -> DocumentResult:
-    """Read, segment and code one transcript; with `render`, also its rows of the output files."""
-    from icap_coder import nlp
-
+                     settings: Settings, matcher_for: Callable[[str], LanguageMatcher],
+                     tags: list[Tag] | None = None, tags_file: str = TAGS_FILE) -> DocumentResult:
+    """Read, segment and code one transcript, and merge a person's codings into it."""
     raw = read_document(path, frozenset(settings.interviewers))
     case, attributes = resolve_attributes(relative, raw.metadata, sheet_row)
     warnings: list[str] = []
@@ -222,6 +183,4 @@ def process_document(path: Path, relative: str, sheet_row: dict[str, str], codeb
         codings = matcher_for(language).code_segments(coded, settings.min_score)
     codings, manual, notes = merge(document, segments, codings, raw.markers, tags or [], codebook, tags_file)
     warnings.extend(notes)
-    rendered = {name: rows(segments if name == "segments.csv" else codings)
-                for name, rows in RENDERERS.items()} if render else {}
-    return DocumentResult(document, segments, codings, warnings, rendered, manual)
+    return DocumentResult(document, segments, codings, warnings, manual)

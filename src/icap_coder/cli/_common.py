@@ -1,0 +1,190 @@
+"""What every command shares: the `app`, the options declared once, clean failures, and output.
+
+Options used by several commands are declared here once, as `Annotated` types
+(the way spaCy's `cli/_util.py` and pip's `cmdoptions.py` do it), so a flag
+means the same thing, with the same help, wherever it appears.
+
+Results go to stdout, messages to stderr. Bad input: one line, exit code 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, List, Optional, TypeVar
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from icap_coder.errors import IcapError
+
+if TYPE_CHECKING:
+    from icap_coder.analysis.dataset import Dataset, Filters
+    from icap_coder.model import Codebook
+    from icap_coder.settings import Project
+
+
+
+# Click's exception classes, found through a public one: typer vendors click in some versions, not in others.
+_CLICK = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
+UsageError, ClickException = _CLICK["UsageError"], _CLICK["ClickException"]
+
+
+class OneLineErrors(TyperGroup):
+    """A wrong flag or value is bad input like any other: one line on stderr, exit code 2."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `icap` alone: the help, as usual
+                exc.show()
+            else:
+                where = exc.ctx.command_path if exc.ctx else "icap"
+                what = exc.format_message().replace("Value error, ", "")  # pydantic's prefix, in newer typer
+                message(f"icap: error: {what} (`{where} --help` lists what is allowed)")
+            sys.exit(exc.exit_code)
+        except ClickException as exc:
+            message(f"icap: error: {exc.format_message()}")
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            message("icap: aborted")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+app = typer.Typer(cls=OneLineErrors, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Code interview transcripts against a YAML codebook, reproducibly.")
+codebook_app = typer.Typer(no_args_is_help=True, help="Check and inspect codebooks.")
+app.add_typer(codebook_app, name="codebook")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+class Unit(str, Enum):
+    turn = "turn"
+    paragraph = "paragraph"
+    sentence = "sentence"
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    none = "none"
+
+
+class Source(str, Enum):
+    auto = "auto"
+    manual = "manual"
+
+
+# -- options shared by several commands ---------------------------------------------------------------------
+FILTER = "Filter shared by all analysis commands."
+CodebookOption = Annotated[Optional[Path], typer.Option(
+    "--codebook", "-c", help="Codebook YAML [default: the project's, else the thesis codebook].")]
+ProjectOption = Annotated[Optional[Path], typer.Option(
+    "--project", help="Project file [default: icap.yaml here or beside the transcripts].")]
+TagsOption = Annotated[Optional[Path], typer.Option(
+    "--tags", help="Tags file of manual codings [default: tags.yaml in the transcripts folder].")]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="What to print on stdout.")]
+ExportOption = Annotated[Optional[Path], typer.Option(
+    "--export", "-e", help="Write to FILE; the format follows the suffix.")]
+CoderOption = Annotated[Optional[str], typer.Option(
+    "--coder", help="Who codes [default: $ICAP_CODER or your login].")]
+RootOption = Annotated[Optional[Path], typer.Option(
+    "--root", help="The transcripts folder [default: found upwards].")]
+GroupFilter = Annotated[Optional[str], typer.Option("--group", help=FILTER)]
+CodeFilter = Annotated[Optional[str], typer.Option("--code", help=FILTER)]
+CaseFilter = Annotated[Optional[str], typer.Option("--case", help=FILTER)]
+SpeakerFilter = Annotated[Optional[str], typer.Option("--speaker", help=FILTER)]
+DocumentFilter = Annotated[Optional[str], typer.Option("--document", help=FILTER)]
+SourceFilter = Annotated[Optional[Source], typer.Option("--source", help="auto or manual. " + FILTER)]
+AnalysisPaths = Annotated[List[Path], typer.Argument(
+    help="Transcript files or folders, or one results folder of `icap code --out`.")]
+TranscriptPaths = Annotated[List[Path], typer.Argument(help="Transcript files or folders (read recursively).")]
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def fails_cleanly(command: Command) -> Command:
+    """Turn IcapError into `icap: error: ...` on stderr and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except IcapError as exc:
+            for line in str(exc).splitlines():
+                message(f"icap: error: {line}")
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            message("icap: interrupted; no output was changed")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def message(text: str) -> None:
+    """One line on stderr, never wrapped, so scripts and people can grep it."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def warn(text: str) -> None:
+    message(f"icap: warning: {text}")
+
+
+def print_records(rows: list[dict[str, Any]], fmt: OutputFormat, columns: list[str]) -> None:
+    """Rows of a result as JSON or CSV on stdout, for scripts."""
+    from icap_coder.export.formats import records_csv, records_json
+
+    print(records_csv(rows, columns) if fmt is OutputFormat.csv else records_json(rows), end="")
+
+
+def command_line() -> list[str]:
+    """The command as the user typed it, for the manifest."""
+    return ["icap"] + sys.argv[1:]
+
+
+# -- loading what commands work on ---------------------------------------------------------------------------
+def project_and_codebook(paths: list[Path], codebook: Path | None,
+                         project: Path | None) -> tuple[Project, Codebook, list[str], Path | None]:
+    """The project file, and the codebook a flag, else the project, names; with the codebook's warnings."""
+    from icap_coder.codebook.loader import load_codebook
+    from icap_coder.settings import find_project
+
+    found = find_project(paths, project)
+    book_path = codebook or found.get("codebook")
+    book, warnings = load_codebook(book_path)
+    return found, book, warnings, book_path
+
+
+def load_dataset(paths: list[Path], codebook: Path | None, project: Path | None, tags: Path | None,
+                 filters: Filters) -> Dataset:
+    """The dataset to analyse: a results folder read back, or transcripts coded now; then filtered."""
+    from icap_coder.analysis.dataset import from_run
+    from icap_coder.export.results import is_results_folder, read_results
+
+    found, book, _, _ = project_and_codebook(paths, codebook, project)
+    if len(paths) == 1 and is_results_folder(paths[0]):
+        dataset = read_results(paths[0], book)
+    else:
+        from icap_coder.coding.run import run
+
+        settings = found.settings(tags_file=tags)
+        dataset = from_run(run(paths, book, settings), book, settings.unit)
+    return dataset.filtered(filters)
+
+
+def filters(group: str | None, code: str | None, case: str | None, speaker: str | None, document: str | None,
+            source: Source | None) -> Filters:
+    from icap_coder.analysis.dataset import Filters
+
+    return Filters(group, code, case, speaker, document, source.value if source else None)

@@ -1,0 +1,151 @@
+"""`icap summary`, `icap compare`, `icap cooccur`: the tables of a results chapter, on screen or exported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from icap_coder.cli._common import (AnalysisPaths, CaseFilter, CodebookOption, CodeFilter, DocumentFilter,
+                                    ExportOption, FormatOption, GroupFilter, OutputFormat, ProjectOption,
+                                    SourceFilter, SpeakerFilter, TagsOption, app, fails_cleanly, filters,
+                                    load_dataset, message, out, print_records)
+from icap_coder.errors import IcapError
+
+if TYPE_CHECKING:
+    from icap_coder.analysis.dataset import Dataset
+
+REPORT_SUFFIXES = (".docx", ".html", ".md")
+
+
+def _write_report(path: Path, dataset: Dataset, by: str, measure: str, quotes: int) -> None:
+    from icap_coder.analysis.report import build
+    from icap_coder.export import report_docx, report_html, report_md
+
+    writers = {".docx": report_docx.write, ".html": report_html.write, ".md": report_md.write}
+    writers[path.suffix.lower()](path, build(dataset, by, measure, quotes))
+    message(f"icap: wrote {path}")
+
+
+@app.command()
+@fails_cleanly
+def compare(
+    paths: AnalysisPaths,
+    by: Annotated[str, typer.Option(
+        "--by", help="Columns: case, role, project, language, speaker, ... (any attribute).")] = "case",
+    measure: Annotated[str, typer.Option(
+        "--measure", "-m",
+        help="segments | documents | respondents | presence | percent (of the column's coded segments).")]
+        = "segments",
+    layout: Annotated[str, typer.Option("--layout", help="CSV layout: wide (a matrix) or long (tidy).")] = "wide",
+    fmt: FormatOption = OutputFormat.table,
+    codebook: CodebookOption = None, project: ProjectOption = None, tags: TagsOption = None,
+    group: GroupFilter = None, code: CodeFilter = None, case: CaseFilter = None, speaker: SpeakerFilter = None,
+    document: DocumentFilter = None, source: SourceFilter = None, export: ExportOption = None,
+) -> None:
+    """Cross-case comparison: groups and codes against the values of an attribute.
+
+    Exports: .csv .xlsx .md .json .png .svg .html .docx
+    """
+    from icap_coder.analysis import tables
+    from icap_coder.analysis.cooccurrence import cooccurrence
+    from icap_coder.analysis.crosstab import MEASURES, tabulate
+    from icap_coder.export import comparison, formats
+
+    if measure not in MEASURES:
+        raise IcapError(f"--measure must be one of {', '.join(MEASURES)}, not '{measure}'")
+    if layout not in ("wide", "long"):
+        raise IcapError(f"--layout must be wide or long, not '{layout}'")
+    if export and export.suffix.lower() not in comparison.SUFFIXES + (".html", ".docx"):
+        raise IcapError("unknown export format; use .csv .xlsx .md .json .png .svg .html or .docx", file=str(export))
+    dataset = load_dataset(paths, codebook, project, tags, filters(group, code, case, speaker, document, source))
+    table = tabulate(dataset.codebook, dataset.documents, dataset.codings, by)
+    if export and export.suffix.lower() in (".html", ".docx"):
+        _write_report(export, dataset, by, measure, 2)
+    elif export:
+        comparison.write(export, table, measure, layout, cooccurrence(dataset.codings))
+        message(f"icap: wrote {export}")
+    elif fmt is OutputFormat.table:
+        from icap_coder.cli.render import matrix_table
+
+        out.print(matrix_table(table, measure, tables.caption(table, measure)))
+    else:
+        data = tables.long(table) if layout == "long" else tables.wide(table, measure)
+        print_records(formats.records(data), fmt, data[0])
+
+
+@app.command()
+@fails_cleanly
+def summary(
+    paths: AnalysisPaths,
+    quotes: Annotated[int, typer.Option("--quotes", "-n", min=0, help="Best quotes per code and case.")] = 2,
+    fmt: FormatOption = OutputFormat.table,
+    codebook: CodebookOption = None, project: ProjectOption = None, tags: TagsOption = None,
+    group: GroupFilter = None, code: CodeFilter = None, case: CaseFilter = None, speaker: SpeakerFilter = None,
+    document: DocumentFilter = None, source: SourceFilter = None, export: ExportOption = None,
+) -> None:
+    """Per element: coded segments, documents, respondents per case, the evidence, and the best quotes.
+
+    Exports: .docx .html .md (a report with the comparison and a method appendix), .json .xlsx .csv
+    """
+    from icap_coder.analysis.report import build
+    from icap_coder.export import report_data
+
+    if export and export.suffix.lower() not in REPORT_SUFFIXES + (".json", ".xlsx", ".csv"):
+        raise IcapError("unknown export format; use .docx .html .md .json .xlsx or .csv", file=str(export))
+    dataset = load_dataset(paths, codebook, project, tags, filters(group, code, case, speaker, document, source))
+    if export and export.suffix.lower() in REPORT_SUFFIXES:
+        _write_report(export, dataset, "case", "segments", quotes)
+        return
+    report = build(dataset, "case", "segments", quotes)
+    if export:
+        report_data.write(export, report)
+        message(f"icap: wrote {export}")
+    elif fmt is OutputFormat.json:
+        print(report_data.json_text(report))
+    else:
+        from icap_coder.cli.render import print_report
+
+        print_report(out, report)
+
+
+@app.command()
+@fails_cleanly
+def cooccur(
+    paths: AnalysisPaths,
+    level: Annotated[str, typer.Option("--level", help="code or group.")] = "code",
+    minimum: Annotated[int, typer.Option(
+        "--min", min=1, help="Only pairs coded together at least this often.")] = 1,
+    fmt: FormatOption = OutputFormat.table,
+    codebook: CodebookOption = None, project: ProjectOption = None, tags: TagsOption = None,
+    group: GroupFilter = None, code: CodeFilter = None, case: CaseFilter = None, speaker: SpeakerFilter = None,
+    document: DocumentFilter = None, source: SourceFilter = None, export: ExportOption = None,
+) -> None:
+    """Codes applied to the same segments: counts and the c-coefficient (n12 / (n1 + n2 - n12)).
+
+    Exports: .csv .xlsx .md .json
+    """
+    from icap_coder.analysis import tables
+    from icap_coder.analysis.cooccurrence import cooccurrence
+    from icap_coder.export import formats
+
+    if level not in ("code", "group"):
+        raise IcapError(f"--level must be code or group, not '{level}'")
+    writers = {".csv": lambda path, data: formats.write_text(path, formats.csv_text(data)),
+               ".xlsx": lambda path, data: formats.write_xlsx(path, {"cooccurrence": data}),
+               ".md": lambda path, data: formats.write_text(path, formats.markdown_table(data)),
+               ".json": lambda path, data: formats.write_text(path, formats.records_json(formats.records(data)))}
+    if export and export.suffix.lower() not in writers:
+        raise IcapError("unknown export format; use .csv .xlsx .md or .json", file=str(export))
+    dataset = load_dataset(paths, codebook, project, tags, filters(group, code, case, speaker, document, source))
+    data = tables.pairs([p for p in cooccurrence(dataset.codings, level) if p.together >= minimum])
+    if export:
+        writers[export.suffix.lower()](export, data)
+        message(f"icap: wrote {export}")
+    elif fmt is OutputFormat.table:
+        from icap_coder.cli.render import cooccurrence_table
+
+        out.print(cooccurrence_table(data, level))
+    else:
+        print_records(formats.records(data), fmt, data[0])

@@ -1,0 +1,125 @@
+"""`icap code` (the main job) and `icap init` (a project to start from)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, List, Optional
+
+import typer
+
+from icap_coder.cli._common import (CodebookOption, FormatOption, OutputFormat, ProjectOption, TagsOption,
+                                    TranscriptPaths, Unit, app, command_line, err, fails_cleanly, message, out,
+                                    project_and_codebook, warn)
+from icap_coder.errors import IcapError
+
+if TYPE_CHECKING:
+    from icap_coder.coding.run import RunResult
+    from icap_coder.model import Codebook
+    from icap_coder.settings import Settings
+
+
+@app.command()
+@fails_cleanly
+def code(
+    paths: TranscriptPaths,
+    codebook: CodebookOption = None,
+    unit: Annotated[Optional[Unit], typer.Option("--unit", "-u", help="Segment unit [default: turn].")] = None,
+    lang: Annotated[Optional[str], typer.Option(
+        "--lang", help="Language of every document (nl, en, sv) instead of detecting it.")] = None,
+    interviewer: Annotated[Optional[List[str]], typer.Option(
+        "--interviewer", "-i",
+        help="Speaker name of an interviewer (repeatable); I:, Q:, Interviewer: are known.")] = None,
+    code_interviewer: Annotated[bool, typer.Option("--code-interviewer", help="Code interviewer turns too.")] = False,
+    cases: Annotated[Optional[Path], typer.Option(
+        "--cases", help="Cases file (CSV or YAML) [default: cases.csv beside the transcripts].")] = None,
+    tags: TagsOption = None,
+    out_dir: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", help="Output folder [default: ./icap-results].")] = None,
+    fmt: FormatOption = OutputFormat.table,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", min=0, help="Worker processes [default: one per core].")] = None,
+    min_score: Annotated[Optional[float], typer.Option(
+        "--min-score", min=0, help="Keyword hits a code needs in a segment [default: 1].")] = None,
+    project: ProjectOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no warnings.")] = False,
+) -> None:
+    """Code every segment of the transcripts and write segments.csv, codings.csv, codings.jsonl, manifest.json."""
+    found, book, book_warnings, _ = project_and_codebook(paths, codebook, project)
+    settings = found.settings(
+        unit=unit.value if unit else None, lang=lang, interviewers=interviewer, code_interviewer=code_interviewer,
+        cases_file=cases, tags_file=tags, min_score=min_score, jobs=jobs)
+    folder = out_dir or found.get("out") or Path("icap-results")
+    for text in book_warnings if not quiet else []:
+        warn(text)
+    result = _run_and_write(folder, paths, book, settings, quiet)
+    for text in (result.skipped + result.warnings) if not quiet else []:
+        warn(text)
+    _print_result(result, book, fmt)
+    if not quiet:
+        manual = result.manual
+        message(f"icap: {len(result.documents)} documents, {len(result.segments)} segments, "
+                f"{len(result.codings)} codings ({manual.manual} manual, {manual.rejected} automatic rejected) "
+                f"-> {folder}/")
+
+
+def _run_and_write(folder: Path, paths: list[Path], book: Codebook, settings: Settings, quiet: bool) -> RunResult:
+    """Run the job, streaming each document's rows into the results folder; all-or-nothing."""
+    from icap_coder.coding.run import run
+    from icap_coder.export.results import write_results
+
+    with write_results(folder) as writer:
+        if quiet or not err.is_terminal:
+            result = run(paths, book, settings, sink=writer.add)
+        else:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=err, transient=True) as bar:
+                task = bar.add_task("coding", total=None)
+                result = run(paths, book, settings, sink=writer.add,
+                             progress=lambda done, total: bar.update(task, completed=done, total=total))
+        writer.finish(result, book, settings, command_line())
+    return result
+
+
+def _print_result(result: RunResult, book: Codebook, fmt: OutputFormat) -> None:
+    import sys
+
+    if fmt is OutputFormat.json:
+        from icap_coder.export.records import write_codings_json
+
+        write_codings_json(sys.stdout, result.codings)
+    elif fmt is OutputFormat.csv:
+        from icap_coder.export.records import write_codings_csv
+
+        write_codings_csv(sys.stdout, result.codings)
+    elif fmt is OutputFormat.table:
+        from icap_coder.analysis.crosstab import tabulate
+        from icap_coder.cli.render import summary_table
+
+        manual = result.manual
+        note = (f"{manual.manual} manual codings; {manual.rejected} automatic codings rejected by hand"
+                if manual.manual or manual.rejected else "")
+        out.print(summary_table(tabulate(book, result.documents, result.codings, "case"), note))
+
+
+@app.command()
+@fails_cleanly
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder for the project [default: here].")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing icap.yaml / codebook.yaml.")] = False,
+) -> None:
+    """Start a project: icap.yaml with defaults and codebook.yaml, a copy of the thesis codebook to adapt."""
+    from icap_coder.atomic import write_text_atomic
+    from icap_coder.codebook.loader import shipped_codebook_path
+    from icap_coder.settings import TEMPLATE
+
+    targets = [folder / "icap.yaml", folder / "codebook.yaml"]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not force:
+        raise IcapError("already exists; use --force to overwrite it", file=existing[0])
+    write_text_atomic(targets[0], TEMPLATE)
+    write_text_atomic(targets[1], shipped_codebook_path().read_text(encoding="utf-8"))
+    for target in targets:
+        out.print(f"wrote {target}", markup=False)
+    message("next: put transcripts in a folder and run `icap code FOLDER`")

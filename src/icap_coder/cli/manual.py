@@ -1,0 +1,142 @@
+"""`icap tag`, `untag`, `reject` and `review`: manual coding from the command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from icap_coder.cli._common import (CodebookOption, CoderOption, ProjectOption, RootOption, TagsOption, app,
+                                    fails_cleanly, message, out, project_and_codebook)
+from icap_coder.manual.merge import short
+
+if TYPE_CHECKING:
+    from icap_coder.manual.review import Item
+    from icap_coder.model import Coding
+
+DocumentArgument = Annotated[Path, typer.Argument(help="The transcript file.")]
+StartOption = Annotated[Optional[int], typer.Option(
+    "--start", help="Start offset, when the quote occurs more than once.")]
+EndOption = Annotated[Optional[int], typer.Option("--end", help="End offset (exclusive).")]
+
+
+def _tag_command(action: str, document: Path, quote: str, code_name: str, start: int | None, end: int | None,
+                 memo: str, coder: str | None, root: Path | None, tags: Path | None,
+                 codebook: Path | None) -> None:
+    from icap_coder.codebook.loader import load_codebook
+    from icap_coder.manual import tagging
+
+    book, _ = load_codebook(codebook)
+    place = tagging.find_place(document, root, tags)
+    begin, finish = tagging.find_quote(place, quote, start, end)
+    tag, new_code = tagging.new_tag(place, book, code_name, begin, finish, action, coder, memo)
+    if not tagging.add(place, tag):
+        message(f"icap: already in {place.tags_path}: {action} {tag.code} on {place.relative} {begin}-{finish}")
+        return
+    verb = {"code": "tagged", "reject": "rejected", "confirm": "confirmed"}[action]
+    out.print(f"{verb} {place.relative} {begin}-{finish} '{short(tag.quote)}' as {tag.code} -> {place.tags_path}",
+              markup=False)
+    if new_code and action == "code":
+        message(f"icap: '{tag.code}' is not in the codebook: a new inductive code "
+                "(`icap codebook inductive` lists them, --promote adds them)")
+
+
+@app.command()
+@fails_cleanly
+def tag(
+    document: DocumentArgument,
+    quote: Annotated[str, typer.Argument(
+        help="The exact words to code (white space may differ); must occur once, or give --start/--end.")],
+    code_name: Annotated[str, typer.Argument(
+        metavar="CODE", help="Group/Code, a code name, or a new inductive code (e.g. Overig/aanbestedingsrecht).")],
+    memo: Annotated[str, typer.Option("--memo", help="A note kept with the coding.")] = "",
+    coder: CoderOption = None, start: StartOption = None, end: EndOption = None,
+    root: RootOption = None, tags: TagsOption = None, codebook: CodebookOption = None,
+) -> None:
+    """Code a quote by hand: adds an entry to the tags file."""
+    _tag_command("code", document, quote, code_name, start, end, memo, coder, root, tags, codebook)
+
+
+@app.command()
+@fails_cleanly
+def reject(
+    document: DocumentArgument,
+    quote: Annotated[str, typer.Argument(help="Words of the segment whose automatic coding is wrong.")],
+    code_name: Annotated[str, typer.Argument(metavar="CODE", help="The code to take away.")],
+    memo: Annotated[str, typer.Option("--memo", help="Why, for the record.")] = "",
+    coder: CoderOption = None, start: StartOption = None, end: EndOption = None,
+    root: RootOption = None, tags: TagsOption = None, codebook: CodebookOption = None,
+) -> None:
+    """Overrule an automatic coding: `icap code` drops it from then on."""
+    _tag_command("reject", document, quote, code_name, start, end, memo, coder, root, tags, codebook)
+
+
+@app.command()
+@fails_cleanly
+def untag(
+    document: DocumentArgument,
+    quote: Annotated[str, typer.Argument(help="The quote of the tag, as in the tags file.")],
+    code_name: Annotated[str, typer.Argument(metavar="CODE", help="The code of the tag.")],
+    root: RootOption = None, tags: TagsOption = None, codebook: CodebookOption = None,
+) -> None:
+    """Remove a manual tag (or a rejection) from the tags file."""
+    from icap_coder.codebook.loader import load_codebook
+    from icap_coder.manual import tagging
+
+    book, _ = load_codebook(codebook)
+    place = tagging.find_place(document, root, tags)
+    for gone in tagging.remove(place, book, quote, code_name):
+        out.print(f"removed {gone.action} {gone.code} on '{short(gone.quote)}' (was {place.tags_path}:{gone.line})",
+                  markup=False)
+
+
+@app.command()
+@fails_cleanly
+def review(
+    path: Annotated[Path, typer.Argument(help="The transcripts folder (or one transcript).")],
+    group: Annotated[Optional[str], typer.Option("--group", help="Only proposals of this code group.")] = None,
+    code_name: Annotated[Optional[str], typer.Option("--code", help="Only proposals of this code.")] = None,
+    case: Annotated[Optional[str], typer.Option("--case", help="Only documents of this case.")] = None,
+    codebook: CodebookOption = None, project: ProjectOption = None, tags: TagsOption = None,
+    coder: CoderOption = None,
+) -> None:
+    """Accept or reject the automatic codings segment by segment; decisions go to the tags file at once."""
+    from icap_coder.coding.run import run
+    from icap_coder.manual import tagging
+    from icap_coder.manual.review import HELP, Session, items_to_review
+
+    found, book, _, _ = project_and_codebook([path], codebook, project)
+    root = path if path.is_dir() else path.parent
+    tags_path = tags or root / "tags.yaml"
+    result = run([path], book, found.settings(tags_file=tags_path, jobs=1))
+    items = items_to_review(result.documents, result.segments, result.codings, group, case, code_name)
+    if not items:
+        message("icap: nothing to review: every automatic coding has been decided")
+        return
+    message(f"icap: {len(items)} segments to review. {HELP}")
+
+    def ask(prompt: str) -> str | None:
+        out.print(f"{prompt} [a/r/c CODE/s/q]: ", end="", markup=False)
+        line = sys.stdin.readline()
+        return None if line == "" else line
+
+    tally = Session(book, root, tags_path, ask, _show_item, lambda text: out.print(text, markup=False),
+                    coder or tagging.coder_name()).run(items)
+    message(f"icap: reviewed {tally.shown} segments: {tally.confirmed} confirmed, {tally.rejected} rejected, "
+            f"{tally.added} codes added -> {tags_path}")
+
+
+def _show_item(item: Item, number: int, total: int, proposals: list[Coding]) -> None:
+    from rich.text import Text
+
+    segment = item.segment
+    out.print(f"\n[{number}/{total}] {segment.document} · segment {segment.index} · {segment.speaker or '-'}"
+              f" ({segment.case or 'no case'})", markup=False)
+    text = Text(segment.text)
+    terms = {part.split(" <- ")[0] for c in proposals for part in c.evidence.split("; ") if " <- " in part}
+    text.highlight_words(sorted(terms, key=len, reverse=True), style="bold reverse", case_sensitive=False)
+    out.print(text)
+    for n, coding in enumerate(proposals, start=1):
+        out.print(f"  {n}. {coding.group}/{coding.code}   [{coding.evidence}]", markup=False)

@@ -1,0 +1,13 @@
+"""Stage 4, coding: documents + codebook -> segments -> automatic codings, merged with manual ones.
+
+Takes transcript paths, a `Codebook` and the run's `Settings`; gives, per
+document in a stable order, the `Document`, its `Segment`s and its `Coding`s
+(automatic, and a person's from stage `manual`), with warnings. It returns
+plain data only: writing files is stage `export`'s job, printing is `cli`'s.
+
+    segmenting.py   speaker turns -> segments (turn, paragraph or sentence)
+    nlp.py          offline spaCy tokenizers, lemma keys, sentences, language detection
+    matcher.py      a codebook's keyword rules for one language, run over segments
+    run.py          the `icap code` job: plan the documents, process each one
+    executors.py    one process or a pool of workers, results in document order
+"""

@@ -1,0 +1,53 @@
+"""Segments and codings as text: CSV rows (RFC 4180, UTF-8), JSON Lines, and a JSON array.
+
+The same functions render the rows streamed into the results folder and the
+codings printed with `icap code --format csv|json`, so both agree byte for byte.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from icap_coder.export.contract import CODING_COLUMNS, coding_record, coding_row, segment_row
+from icap_coder.model import Coding, Segment
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def csv_rows(rows: Iterable[list[Any]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def header(columns: list[str]) -> str:
+    return csv_rows([columns])
+
+
+def segments_csv(segments: Iterable[Segment]) -> str:
+    return csv_rows(segment_row(s) for s in segments)
+
+
+def codings_csv(codings: Iterable[Coding]) -> str:
+    return csv_rows(coding_row(c) for c in codings)
+
+
+def json_lines(records: Iterable[dict[str, Any]]) -> str:
+    return "".join(_encode(record) + "\n" for record in records)
+
+
+def codings_jsonl(codings: Iterable[Coding]) -> str:
+    return json_lines(coding_record(c) for c in codings)
+
+
+def write_codings_csv(stream: TextIO, codings: Iterable[Coding]) -> None:
+    stream.write(header(CODING_COLUMNS) + codings_csv(codings))
+
+
+def write_codings_json(stream: TextIO, codings: Iterable[Coding]) -> None:
+    json.dump([coding_record(c) for c in codings], stream, ensure_ascii=False, indent=1)
+    stream.write("\n")

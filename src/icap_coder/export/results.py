@@ -1,0 +1,129 @@
+"""The results folder of `icap code --out DIR`: written as documents finish, read back whole.
+
+    segments.csv     one row per segment, coded or not            (the contract of DESIGN.md)
+    codings.csv      one row per (segment, code)                   (the contract of DESIGN.md)
+    codings.jsonl    the same codings, one JSON object per line
+    documents.jsonl  per document: its extracted text, speaker turns, attributes, interviewer
+                     speakers and manual counts: what analysis needs beyond the rows
+    manifest.json    versions, codebook hash, options, per-document facts, warnings
+
+Every file is written to a temp file and renamed into place only when all of
+them are complete. Reading the folder back gives the same Dataset as coding the
+transcripts again, so every table made from it is the same.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from icap_coder.analysis.dataset import Dataset, of
+from icap_coder.atomic import FileSet, file_set
+from icap_coder.errors import IcapError
+from icap_coder.export import records
+from icap_coder.export.contract import CODING_COLUMNS, SEGMENT_COLUMNS
+from icap_coder.export.manifest import build_manifest, document_entry, interviewers, write_manifest
+from icap_coder.model import Codebook, Coding, Document, Segment, Turn
+from icap_coder.settings import Settings
+
+if TYPE_CHECKING:  # only the types: reading a results folder must not import spaCy
+    from icap_coder.coding.run import DocumentResult, RunResult
+
+ROWS = ("segments.csv", "codings.csv", "codings.jsonl", "documents.jsonl")
+
+
+class ResultsWriter:
+    """Appends each document's rows to the open temp files of the results folder."""
+
+    def __init__(self, files: FileSet, streams: dict[str, TextIO]):
+        self._files = files
+        self._streams = streams
+        self._entries: list[dict[str, Any]] = []
+        streams["segments.csv"].write(records.header(SEGMENT_COLUMNS))
+        streams["codings.csv"].write(records.header(CODING_COLUMNS))
+
+    def add(self, result: DocumentResult) -> None:
+        self._streams["segments.csv"].write(records.segments_csv(result.segments))
+        self._streams["codings.csv"].write(records.codings_csv(result.codings))
+        self._streams["codings.jsonl"].write(records.codings_jsonl(result.codings))
+        self._streams["documents.jsonl"].write(records.json_lines([document_record(result)]))
+        self._entries.append(document_entry(result))
+
+    def finish(self, result: RunResult, codebook: Codebook, settings: Settings, command: list[str]) -> None:
+        with self._files.open("manifest.json") as stream:
+            write_manifest(stream, build_manifest(self._entries, result, codebook, settings, command))
+
+
+@contextmanager
+def write_results(folder: Path) -> Iterator[ResultsWriter]:
+    """All-or-nothing: the folder gets every file, or (on any error) none changes."""
+    with file_set(folder) as files, ExitStack() as stack:
+        streams = {name: stack.enter_context(files.open(name, newline="" if name.endswith(".csv") else None))
+                   for name in ROWS}
+        yield ResultsWriter(files, streams)
+
+
+def document_record(result: DocumentResult) -> dict[str, Any]:
+    d = result.document
+    return {"document": d.path, "format": d.format, "sha256": d.sha256, "case": d.case, "language": d.language,
+            "attributes": d.attributes, "interviewers": interviewers(result), "manual": result.manual.manual,
+            "rejected": result.manual.rejected, "turns": [[t.speaker, t.start, t.end] for t in d.turns],
+            "text": d.text}
+
+
+# -- reading back ------------------------------------------------------------------------------------
+def is_results_folder(path: Path) -> bool:
+    return path.is_dir() and (path / "codings.csv").is_file() and (path / "manifest.json").is_file()
+
+
+def read_results(folder: Path, codebook: Codebook) -> Dataset:
+    """What `icap code --out FOLDER` wrote, as the Dataset the run had."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        book = manifest.get("codebook", {})
+        if book.get("sha256") and codebook.sha256 and book["sha256"] != codebook.sha256:
+            raise IcapError(f"these results were coded with another codebook ({book.get('path')}); pass it "
+                            "with --codebook so rows and labels match", file=str(folder))
+        entries = _document_entries(folder, manifest)
+        documents = [_document(entry) for entry in entries]
+        interviewer = {entry["document"]: set(entry.get("interviewers", ())) for entry in entries}
+        segments = [Segment(r["document"], r["case"], r["speaker"], int(r["segment"]), r["unit"], int(r["start"]),
+                            int(r["end"]), r["language"], r["text"],
+                            r["speaker"] in interviewer.get(r["document"], ()))
+                    for r in _csv(folder / "segments.csv")] if (folder / "segments.csv").is_file() else []
+        codings = [Coding(r["document"], r["case"], r["speaker"], int(r["segment"]), int(r["start"]),
+                          int(r["end"]), r["group"], r["code"], r["source"], float(r["score"]), r["evidence"],
+                          r["text"]) for r in _csv(folder / "codings.csv")]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IcapError(f"not a readable icap results folder ({exc}); run `icap code --out` again",
+                        file=str(folder)) from None
+    rejected = sum(e["rejected"] for e in entries) if all("rejected" in e for e in entries) else None
+    return of(codebook, documents, segments, codings, rejected, {
+        "codebook": book.get("name", codebook.name), "codebook_version": book.get("version", ""),
+        "codebook_sha256": book.get("sha256", ""), "codebook_path": book.get("path", ""),
+        "unit": manifest.get("options", {}).get("unit", ""), "coded_at": manifest.get("created", "")})
+
+
+def _document_entries(folder: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """documents.jsonl; a folder written before it existed has only the manifest's entries (no text)."""
+    path = folder / "documents.jsonl"
+    if not path.is_file():
+        return list(manifest["documents"])
+    with path.open(encoding="utf-8") as stream:
+        return [json.loads(line) for line in stream if line.strip()]
+
+
+def _document(entry: dict[str, Any]) -> Document:
+    turns = [Turn(speaker, int(start), int(end)) for speaker, start, end in entry.get("turns", ())]
+    return Document(entry["document"], entry.get("text", ""), turns, entry.get("format", ""),
+                    entry.get("sha256", ""), entry.get("case", ""), dict(entry.get("attributes", {})),
+                    entry.get("language", ""))
+
+
+def _csv(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as stream:
+        yield from csv.DictReader(stream)

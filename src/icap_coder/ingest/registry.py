@@ -1,0 +1,72 @@
+"""Which reader reads which file, and which files in a folder are transcripts.
+
+Every reader returns a RawDocument: the plain text icap extracted (all offsets
+refer to it), the speaker turns, and metadata found in the file itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from icap_coder.errors import IcapError
+from icap_coder.ingest.base import RawDocument, SkippedFile
+from icap_coder.ingest.docx import read_docx
+from icap_coder.ingest.markers import strip_markers
+from icap_coder.ingest.subtitles import read_subtitles
+from icap_coder.ingest.text import read_text
+
+READERS = {
+    ".txt": read_text,
+    ".md": read_text,
+    ".docx": read_docx,
+    ".vtt": read_subtitles,
+    ".srt": read_subtitles,
+}
+
+# Files a study folder holds beside its transcripts; never warned about.
+COMPANION_FILES = {"cases.csv", "cases.yaml", "cases.yml", "icap.yaml", "icap.yml", "tags.yaml", "tags.yml",
+                   "readme.md", "readme.txt"}
+
+
+def is_transcript(path: Path) -> bool:
+    return path.suffix.lower() in READERS
+
+
+def discover(root: Path) -> tuple[list[Path], list[str]]:
+    """Transcripts under `root` (or `root` itself), sorted; plus warnings for files passed over."""
+    if root.is_file():
+        if not is_transcript(root):
+            return [], [f"{root}: skipped, unsupported format '{root.suffix}' (supported: {supported()})"]
+        return [root], []
+    if not root.is_dir():
+        raise IcapError("no such file or folder; check the path", file=str(root))
+    found, warnings = [], []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith((".", "~$", "_")) for part in relative.parts) or not path.is_file():
+            continue
+        if is_transcript(path):
+            found.append(path)
+        elif path.name.lower() not in COMPANION_FILES:
+            warnings.append(f"{path}: skipped, unsupported format '{path.suffix}' (supported: {supported()})")
+    return found, warnings
+
+
+def supported() -> str:
+    return " ".join(READERS)
+
+
+def read_document(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocument:
+    """Read one transcript; raises SkippedFile with a reason when it cannot be used.
+
+    `speakers` are names known to be speakers (e.g. interviewers), believed
+    as labels even when they occur only once.
+    """
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise SkippedFile(f"skipped, unsupported format '{path.suffix}'", file=str(path))
+    raw = reader(path, speakers)
+    raw.text, raw.turns, raw.markers = strip_markers(raw.text, raw.turns)
+    if not raw.text.strip():
+        raise SkippedFile("skipped, the file holds no transcript text (empty)", file=str(path))
+    return raw

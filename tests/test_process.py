@@ -1,0 +1,64 @@
+"""The command as the shell runs it: the console script, `python -m icap_coder`, exit codes, start-up.
+
+Most tests run commands in-process (conftest.icap); these few start real
+processes, because exit codes, stdout/stderr and imports at start-up are only
+what they are in a process of their own.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import EXAMPLES, icap_process
+
+
+def console_script() -> str:
+    script = Path(sys.executable).with_name("icap")
+    return str(script) if script.exists() else shutil.which("icap") or "icap"
+
+
+def test_console_script_and_module_run_the_same_program():
+    by_script = subprocess.run([console_script(), "--version"], capture_output=True, text=True, timeout=60)
+    by_module = icap_process("--version")
+    assert by_script.returncode == by_module.returncode == 0
+    assert by_script.stdout == by_module.stdout and by_script.stdout.startswith("icap ")
+
+
+def test_results_on_stdout_messages_on_stderr_exit_0(tmp_path):
+    result = icap_process("code", str(EXAMPLES / "Rotterdam"), "--out", str(tmp_path), "-f", "json", "-j", "1")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)  # nothing but results on stdout
+    assert "icap: 5 documents" in result.stderr
+
+
+def test_bad_input_exits_2_with_one_line(tmp_path):
+    for args in (["code", str(tmp_path / "nope"), "--out", str(tmp_path / "o")],  # an IcapError
+                 ["code", str(EXAMPLES), "--unit", "chapter"],  # a bad option value
+                 ["compare", str(EXAMPLES), "--no-such-flag"],  # an unknown option
+                 ["nonsense"]):  # an unknown command
+        result = icap_process(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stdout == "" and result.stderr.count("\n") == 1, (args, result.stderr)
+        assert result.stderr.startswith("icap: error: ") and "Traceback" not in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_help_does_not_import_spacy():
+    code = "import sys, icap_coder.cli; assert 'spacy' not in sys.modules, 'spacy imported at start-up'"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+    result = icap_process("--help")
+    assert result.returncode == 0 and "code" in result.stdout
+
+
+def test_reading_a_results_folder_does_not_import_spacy(example_run):
+    """Tables from a results folder need no NLP: no spaCy start-up to pay."""
+    code = ("import sys\nfrom icap_coder.cli import app\n"
+            f"try:\n    app(['compare', {str(example_run)!r}, '-f', 'json'])\nexcept SystemExit as exit:\n"
+            "    assert exit.code == 0, exit.code\nassert 'spacy' not in sys.modules, 'spacy imported'\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)
