@@ -18,13 +18,13 @@ import openpyxl
 import pytest
 from PIL import Image
 
+from conftest import EXAMPLES, icap
 from icap_coder.analysis.cooccurrence import cooccurrence
 from icap_coder.analysis.crosstab import tabulate
-from icap_coder.codebook.loader import load_codebook
 from icap_coder.analysis.dataset import Filters
+from icap_coder.codebook.loader import load_codebook
 from icap_coder.export.results import read_results
 from icap_coder.model import Coding, Document
-from conftest import EXAMPLES, icap
 
 CODES = ["Ambitie/visie", "Rol van directie", "Politieke steun", "Stimuleren van innovatie",
          "Middelen t.b.v. innovatie", "Interne communicatie", "Kennisdeling", "Nieuwe kennis", "Kennisnetwerk",
@@ -83,7 +83,8 @@ def test_long_csv_xlsx_json_md_agree(coded, tmp_path):
         assert int(row["segments"]) == truth.get((row["group"], row["code"], row["case"]), 0)
         assert row["presence"] == ("1" if int(row["segments"]) else "0")
     book = openpyxl.load_workbook(tmp_path / "c.xlsx")
-    assert {"segments", "documents", "respondents", "presence", "percent", "long", "cooccurrence"} <= set(book.sheetnames)
+    sheets = {"segments", "documents", "respondents", "presence", "percent", "long", "cooccurrence"}
+    assert sheets <= set(book.sheetnames)
     sheet = book["segments"]
     assert sheet.freeze_panes == "A3" and sheet["A2"].value == "group" and sheet["A2"].font.bold
     for values in sheet.iter_rows(min_row=3, values_only=True):
@@ -151,7 +152,8 @@ def test_cooccur_command(coded, tmp_path):
     for row in csv.DictReader((coded / "codings.csv").open(encoding="utf-8")):
         segments[(row["document"], row["segment"])].add(f"{row['group']}/{row['code']}")
     first = rows[0]
-    assert int(first["segments_together"]) == sum(1 for s in segments.values() if {first["code_a"], first["code_b"]} <= s)
+    pair = {first["code_a"], first["code_b"]}
+    assert int(first["segments_together"]) == sum(1 for s in segments.values() if pair <= s)
 
 
 def test_summary_report_docx(coded, tmp_path):
@@ -228,3 +230,30 @@ def test_filters_object():
     keep = Filters(group="Leren", source="manual").keep
     assert keep(Coding("d", "", "", 1, 0, 1, "Leren", "Evaluatie", "manual", 1, "", ""))
     assert not keep(Coding("d", "", "", 1, 0, 1, "Leren", "Evaluatie", "auto", 1, "", ""))
+
+
+def test_a_results_folder_gives_exactly_the_tables_of_recoding(coded):
+    """Reading `icap code --out` back must equal coding the transcripts again, for every measure and table."""
+    from icap_coder.analysis import tables
+    from icap_coder.analysis.crosstab import MEASURES
+    from icap_coder.analysis.report import build
+    from icap_coder.cli._common import load_dataset
+
+    study = coded.parent / "transcripts"
+    folder, fresh = (load_dataset([path], None, None, None, Filters()) for path in (coded, study))
+    assert folder.documents == fresh.documents  # text, turns, format, case, attributes, language
+    assert folder.segments == fresh.segments  # including the interviewer flag
+    assert sum(s.interviewer for s in folder.segments) > 40
+    assert folder.codings == fresh.codings
+    for by in ("case", "role", "speaker", "language", "respondent", "document"):
+        a, b = (tabulate(d.codebook, d.documents, d.codings, by) for d in (folder, fresh))
+        for measure in MEASURES:
+            assert tables.wide(a, measure) == tables.wide(b, measure), (by, measure)
+        assert tables.long(a) == tables.long(b)
+    assert cooccurrence(folder.codings, "group") == cooccurrence(fresh.codings, "group")
+    reports = [build(d, "role", "percent", 3) for d in (folder, fresh)]
+    assert reports[0].elements == reports[1].elements
+    assert reports[0].comparison() == reports[1].comparison()
+    method = [dict(r.appendix) for r in reports]
+    assert method[0].pop("Coded at") != method[1].pop("Coded at")  # the run's date vs. "this run"
+    assert method[0] == method[1] and "1 automatic codings rejected by hand" in method[0]["Codings"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from icap_coder.ingest.cases import load_case_sheet, resolve_attributes
 from icap_coder.errors import IcapError
+from icap_coder.ingest.cases import load_case_sheet, resolve_attributes
 
 
 def test_csv_with_semicolons_as_dutch_excel_writes_it(tmp_path):

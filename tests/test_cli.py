@@ -6,9 +6,9 @@ import csv
 import json
 from pathlib import Path
 
+from conftest import EXAMPLES, ROOT, icap
 from icap_coder.export.contract import CODING_COLUMNS, SEGMENT_COLUMNS
 from icap_coder.ingest.registry import read_document
-from conftest import EXAMPLES, ROOT, icap
 
 
 def rows(path: Path) -> list[dict]:
@@ -46,7 +46,8 @@ def test_every_segment_is_listed_and_codings_refer_to_segments(example_run):
 
 def test_interviewer_turns_are_kept_but_not_coded(example_run):
     segments = rows(example_run / "segments.csv")
-    interviewer = {(r["document"], r["segment"]) for r in segments if r["speaker"] in ("I", "Interviewer", "Sanne de Vries")}
+    interviewers = ("I", "Interviewer", "Sanne de Vries")
+    interviewer = {(r["document"], r["segment"]) for r in segments if r["speaker"] in interviewers}
     assert len(interviewer) > 40
     assert not interviewer & {(c["document"], c["segment"]) for c in rows(example_run / "codings.csv")}
 
@@ -110,7 +111,7 @@ def test_unit_option_changes_segments(tmp_path):
 def assert_clean_error(result, *fragments):
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
-    lines = [l for l in result.stderr.splitlines() if l.startswith("icap: error:")]
+    lines = [line for line in result.stderr.splitlines() if line.startswith("icap: error:")]
     assert lines, result.stderr
     for fragment in fragments:
         assert fragment in result.stderr
@@ -258,4 +259,5 @@ def test_project_unit_is_checked_where_the_file_is_read(tmp_path):
     (tmp_path / "icap.yaml").write_text("unit: chapter\n", encoding="utf-8")
     (tmp_path / "t.txt").write_text("R1: visie\n", encoding="utf-8")
     for command in (["code", "t.txt"], ["compare", "t.txt"]):
-        assert_clean_error(icap(*command, cwd=tmp_path), "icap.yaml:1: unit 'chapter' is not one of turn, paragraph, sentence")
+        assert_clean_error(icap(*command, cwd=tmp_path),
+                           "icap.yaml:1: unit 'chapter' is not one of turn, paragraph, sentence")

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from icap_coder.manual.anchor import anchor
-from icap_coder.errors import IcapError
-from icap_coder.ingest.registry import read_document
-from icap_coder.manual.tagsfile import load_tags
 from conftest import EXAMPLES, icap
+from icap_coder.ingest.registry import read_document
+from icap_coder.manual.anchor import anchor
+from icap_coder.manual.tagsfile import load_tags
 
 A1 = "Amsterdam/A1-beleidsadviseur.txt"
 
@@ -43,7 +42,8 @@ def test_markers_are_removed_and_code_their_segment(tmp_path):
                     encoding="utf-8")
     raw = read_document(path)
     assert "[#" not in raw.text
-    assert [raw.text[t.start:t.end] for t in raw.turns][1::2] == ["We werken in kokers.", "Die regels zijn lastig. Echt."]
+    answers = [raw.text[t.start:t.end] for t in raw.turns][1::2]
+    assert answers == ["We werken in kokers.", "Die regels zijn lastig. Echt."]
     out = tmp_path / "out"
     code(path, out)
     rows = [(r["segment"], r["group"], r["code"], r["source"]) for r in codings(out)]
@@ -81,7 +81,8 @@ def test_tag_reject_untag_round_trip(study, tmp_path):
     rows = codings(tmp_path / "out")
     by_key = {(r["document"], r["segment"], r["code"]): r for r in rows}
     kokers = next(r for r in rows if "We werken erg in kokers." in r["text"] and r["code"] == "Interne communicatie")
-    assert kokers["source"] == "manual" and "tagged by sanne" in kokers["evidence"] and "auto: kokers" in kokers["evidence"]
+    assert kokers["source"] == "manual"
+    assert "tagged by sanne" in kokers["evidence"] and "auto: kokers" in kokers["evidence"]
     assert any(r["code"] == "Overig/energietransitie" and r["group"] == "Aanvullend" for r in rows)
     rejected = [k for k in before if k not in by_key]
     assert len(rejected) == 1 and rejected[0][2] == "Interne communicatie"

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import ROOT, icap
+from icap_coder.analysis.evaluate import evaluate, load_checkset
 from icap_coder.codebook.loader import load_codebook
 from icap_coder.errors import IcapError
-from icap_coder.analysis.evaluate import evaluate, load_checkset
-from conftest import ROOT, icap
 
 DATA = ROOT / "tests" / "data"
 

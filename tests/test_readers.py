@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
 
 import docx
 import pytest
 
+from conftest import EXAMPLES
 from icap_coder.errors import IcapError
 from icap_coder.ingest.base import SkippedFile
 from icap_coder.ingest.registry import discover, read_document
-from conftest import EXAMPLES
 
 
 def turns(raw):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from icap_coder.coding import nlp
+from icap_coder.coding.segmenting import segment_document
 from icap_coder.ingest.speakers import find_turns
 from icap_coder.model import Document
-from icap_coder.coding.segmenting import segment_document
 
 TEXT = ("I: Hoe gaat het?\n\nR1: Goed. We hebben een visie.\n\nMaar het budget is op!\n\n"
         "I: Dank je.\n\nR1: Graag gedaan.")

@@ -103,7 +103,7 @@ def tabulate(codebook: Codebook, documents: list[Document], codings: list[Coding
     if column_values is None:
         column_values = sorted({value_of(docs.get(c.document), by, c.speaker) for c in codings} if by == "speaker"
                                else {value_of(d, by) for d in documents})
-    columns = column_values + [TOTAL]
+    columns = [*column_values, TOTAL]
     rows = row_order(codebook, codings)
     cells = {(row, column): Cell() for row in rows for column in columns}
     coded = {column: Cell() for column in columns}

@@ -48,7 +48,7 @@ class Dataset:
     codings: list[Coding]
     meta: dict[str, Any] = field(default_factory=dict)  # codebook hash, unit, date, counts: for the method appendix
 
-    def filtered(self, filters: Filters) -> "Dataset":
+    def filtered(self, filters: Filters) -> Dataset:
         documents = [d for d in self.documents
                      if (filters.case is None or d.case == filters.case)
                      and (filters.document is None or d.path == filters.document)]

@@ -19,7 +19,7 @@ def wide(table: CrossTab, measure: str, marks: bool = False) -> Table:
     header = ["group", "code", *table.columns]
     rows = []
     for row in table.rows:
-        values = [table.value(row, column, measure) for column in table.columns]
+        values: list[Any] = [table.value(row, column, measure) for column in table.columns]
         if measure == "presence" and marks:
             values = [presence(v) for v in values]
         rows.append([row[0], row[1], *values])

@@ -1,7 +1,8 @@
 """Stage 7, cli: the `icap` command, the only code that knows about the terminal.
 
-One module per command family, each a thin layer over library calls of the
-stages before it: parse options, call, print. `_common.py` holds the `app`,
+Takes what a person typed; gives results on stdout, messages on stderr, and
+exit code 0, or 2 with one line for bad input. One module per command family,
+each a thin layer over library calls of the stages before it: parse, call, print. `_common.py` holds the `app`,
 the options several commands share, clean one-line failures and output helpers;
 `render.py` builds the rich tables shown on screen.
 
@@ -9,6 +10,7 @@ the options several commands share, clean one-line failures and output helpers;
     analysis.py   icap summary, compare, cooccur
     codebook.py   icap codebook validate | show | evaluate | inductive
     manual.py     icap tag, untag, reject, review
+    render.py     rich tables for the screen
 """
 
 from __future__ import annotations
@@ -16,11 +18,21 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from typer.models import CommandInfo
 
 from icap_coder import __version__
-from icap_coder.cli import code  # noqa: F401, I001  (registered first: the main job heads `icap --help`)
-from icap_coder.cli import analysis, codebook, manual  # noqa: F401  (each registers its commands on `app`)
+from icap_coder.cli import analysis, code, codebook, manual  # noqa: F401  (each registers its commands on `app`)
 from icap_coder.cli._common import app, out
+
+HELP_ORDER = ["code", "init", "summary", "compare", "cooccur", "tag", "untag", "reject", "review"]
+
+
+def _help_position(command: CommandInfo) -> int:
+    name = command.name or getattr(command.callback, "__name__", "")
+    return HELP_ORDER.index(str(name))
+
+
+app.registered_commands.sort(key=_help_position)
 
 
 def version_callback(value: bool) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, List, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -30,18 +30,19 @@ if TYPE_CHECKING:
 
 
 # Click's exception classes, found through a public one: typer vendors click in some versions, not in others.
-_CLICK = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
+_CLICK: dict[str, Any] = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
 UsageError, ClickException = _CLICK["UsageError"], _CLICK["ClickException"]
 
 
 class OneLineErrors(TyperGroup):
     """A wrong flag or value is bad input like any other: one line on stderr, exit code 2."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except UsageError as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":  # `icap` alone: the help, as usual
                 exc.show()
@@ -88,28 +89,28 @@ class Source(str, Enum):
 
 # -- options shared by several commands ---------------------------------------------------------------------
 FILTER = "Filter shared by all analysis commands."
-CodebookOption = Annotated[Optional[Path], typer.Option(
+CodebookOption = Annotated[Path | None, typer.Option(
     "--codebook", "-c", help="Codebook YAML [default: the project's, else the thesis codebook].")]
-ProjectOption = Annotated[Optional[Path], typer.Option(
+ProjectOption = Annotated[Path | None, typer.Option(
     "--project", help="Project file [default: icap.yaml here or beside the transcripts].")]
-TagsOption = Annotated[Optional[Path], typer.Option(
+TagsOption = Annotated[Path | None, typer.Option(
     "--tags", help="Tags file of manual codings [default: tags.yaml in the transcripts folder].")]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="What to print on stdout.")]
-ExportOption = Annotated[Optional[Path], typer.Option(
+ExportOption = Annotated[Path | None, typer.Option(
     "--export", "-e", help="Write to FILE; the format follows the suffix.")]
-CoderOption = Annotated[Optional[str], typer.Option(
+CoderOption = Annotated[str | None, typer.Option(
     "--coder", help="Who codes [default: $ICAP_CODER or your login].")]
-RootOption = Annotated[Optional[Path], typer.Option(
+RootOption = Annotated[Path | None, typer.Option(
     "--root", help="The transcripts folder [default: found upwards].")]
-GroupFilter = Annotated[Optional[str], typer.Option("--group", help=FILTER)]
-CodeFilter = Annotated[Optional[str], typer.Option("--code", help=FILTER)]
-CaseFilter = Annotated[Optional[str], typer.Option("--case", help=FILTER)]
-SpeakerFilter = Annotated[Optional[str], typer.Option("--speaker", help=FILTER)]
-DocumentFilter = Annotated[Optional[str], typer.Option("--document", help=FILTER)]
-SourceFilter = Annotated[Optional[Source], typer.Option("--source", help="auto or manual. " + FILTER)]
-AnalysisPaths = Annotated[List[Path], typer.Argument(
+GroupFilter = Annotated[str | None, typer.Option("--group", help=FILTER)]
+CodeFilter = Annotated[str | None, typer.Option("--code", help=FILTER)]
+CaseFilter = Annotated[str | None, typer.Option("--case", help=FILTER)]
+SpeakerFilter = Annotated[str | None, typer.Option("--speaker", help=FILTER)]
+DocumentFilter = Annotated[str | None, typer.Option("--document", help=FILTER)]
+SourceFilter = Annotated[Source | None, typer.Option("--source", help="auto or manual. " + FILTER)]
+AnalysisPaths = Annotated[list[Path], typer.Argument(
     help="Transcript files or folders, or one results folder of `icap code --out`.")]
-TranscriptPaths = Annotated[List[Path], typer.Argument(help="Transcript files or folders (read recursively).")]
+TranscriptPaths = Annotated[list[Path], typer.Argument(help="Transcript files or folders (read recursively).")]
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -150,7 +151,7 @@ def print_records(rows: list[dict[str, Any]], fmt: OutputFormat, columns: list[s
 
 def command_line() -> list[str]:
     """The command as the user typed it, for the manifest."""
-    return ["icap"] + sys.argv[1:]
+    return ["icap", *sys.argv[1:]]
 
 
 # -- loading what commands work on ---------------------------------------------------------------------------

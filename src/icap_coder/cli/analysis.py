@@ -7,10 +7,28 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from icap_coder.cli._common import (AnalysisPaths, CaseFilter, CodebookOption, CodeFilter, DocumentFilter,
-                                    ExportOption, FormatOption, GroupFilter, OutputFormat, ProjectOption,
-                                    SourceFilter, SpeakerFilter, TagsOption, app, fails_cleanly, filters,
-                                    load_dataset, message, out, print_records)
+from icap_coder.cli._common import (
+    AnalysisPaths,
+    CaseFilter,
+    CodebookOption,
+    CodeFilter,
+    DocumentFilter,
+    ExportOption,
+    FormatOption,
+    GroupFilter,
+    OutputFormat,
+    ProjectOption,
+    SourceFilter,
+    SpeakerFilter,
+    TagsOption,
+    app,
+    fails_cleanly,
+    filters,
+    load_dataset,
+    message,
+    out,
+    print_records,
+)
 from icap_coder.errors import IcapError
 
 if TYPE_CHECKING:
@@ -57,7 +75,7 @@ def compare(
         raise IcapError(f"--measure must be one of {', '.join(MEASURES)}, not '{measure}'")
     if layout not in ("wide", "long"):
         raise IcapError(f"--layout must be wide or long, not '{layout}'")
-    if export and export.suffix.lower() not in comparison.SUFFIXES + (".html", ".docx"):
+    if export and export.suffix.lower() not in (*comparison.SUFFIXES, ".html", ".docx"):
         raise IcapError("unknown export format; use .csv .xlsx .md .json .png .svg .html or .docx", file=str(export))
     dataset = load_dataset(paths, codebook, project, tags, filters(group, code, case, speaker, document, source))
     table = tabulate(dataset.codebook, dataset.documents, dataset.codings, by)
@@ -92,7 +110,7 @@ def summary(
     from icap_coder.analysis.report import build
     from icap_coder.export import report_data
 
-    if export and export.suffix.lower() not in REPORT_SUFFIXES + (".json", ".xlsx", ".csv"):
+    if export and export.suffix.lower() not in (*REPORT_SUFFIXES, ".json", ".xlsx", ".csv"):
         raise IcapError("unknown export format; use .docx .html .md .json .xlsx or .csv", file=str(export))
     dataset = load_dataset(paths, codebook, project, tags, filters(group, code, case, speaker, document, source))
     if export and export.suffix.lower() in REPORT_SUFFIXES:

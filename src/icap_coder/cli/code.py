@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, List, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from icap_coder.cli._common import (CodebookOption, FormatOption, OutputFormat, ProjectOption, TagsOption,
-                                    TranscriptPaths, Unit, app, command_line, err, fails_cleanly, message, out,
-                                    project_and_codebook, warn)
+from icap_coder.cli._common import (
+    CodebookOption,
+    FormatOption,
+    OutputFormat,
+    ProjectOption,
+    TagsOption,
+    TranscriptPaths,
+    Unit,
+    app,
+    command_line,
+    err,
+    fails_cleanly,
+    message,
+    out,
+    project_and_codebook,
+    warn,
+)
 from icap_coder.errors import IcapError
 
 if TYPE_CHECKING:
@@ -23,27 +37,27 @@ if TYPE_CHECKING:
 def code(
     paths: TranscriptPaths,
     codebook: CodebookOption = None,
-    unit: Annotated[Optional[Unit], typer.Option("--unit", "-u", help="Segment unit [default: turn].")] = None,
-    lang: Annotated[Optional[str], typer.Option(
+    unit: Annotated[Unit | None, typer.Option("--unit", "-u", help="Segment unit [default: turn].")] = None,
+    lang: Annotated[str | None, typer.Option(
         "--lang", help="Language of every document (nl, en, sv) instead of detecting it.")] = None,
-    interviewer: Annotated[Optional[List[str]], typer.Option(
+    interviewer: Annotated[list[str] | None, typer.Option(
         "--interviewer", "-i",
         help="Speaker name of an interviewer (repeatable); I:, Q:, Interviewer: are known.")] = None,
     code_interviewer: Annotated[bool, typer.Option("--code-interviewer", help="Code interviewer turns too.")] = False,
-    cases: Annotated[Optional[Path], typer.Option(
+    cases: Annotated[Path | None, typer.Option(
         "--cases", help="Cases file (CSV or YAML) [default: cases.csv beside the transcripts].")] = None,
     tags: TagsOption = None,
-    out_dir: Annotated[Optional[Path], typer.Option(
+    out_dir: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Output folder [default: ./icap-results].")] = None,
     fmt: FormatOption = OutputFormat.table,
-    jobs: Annotated[Optional[int], typer.Option(
+    jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=0, help="Worker processes [default: one per core].")] = None,
-    min_score: Annotated[Optional[float], typer.Option(
+    min_score: Annotated[float | None, typer.Option(
         "--min-score", min=0, help="Keyword hits a code needs in a segment [default: 1].")] = None,
     project: ProjectOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no warnings.")] = False,
 ) -> None:
-    """Code every segment of the transcripts and write segments.csv, codings.csv, codings.jsonl, manifest.json."""
+    """Code every segment of the transcripts and write the results folder (segments, codings, manifest)."""
     found, book, book_warnings, _ = project_and_codebook(paths, codebook, project)
     settings = found.settings(
         unit=unit.value if unit else None, lang=lang, interviewers=interviewer, code_interviewer=code_interviewer,

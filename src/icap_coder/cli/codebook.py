@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from icap_coder.cli._common import (CodebookOption, FormatOption, OutputFormat, ProjectOption, TagsOption,
-                                    TranscriptPaths, codebook_app, fails_cleanly, message, out,
-                                    print_records, project_and_codebook, warn)
+from icap_coder.cli._common import (
+    CodebookOption,
+    FormatOption,
+    OutputFormat,
+    ProjectOption,
+    TagsOption,
+    TranscriptPaths,
+    codebook_app,
+    fails_cleanly,
+    message,
+    out,
+    print_records,
+    project_and_codebook,
+    warn,
+)
 from icap_coder.errors import IcapError
 
 
@@ -30,9 +42,9 @@ def codebook_validate(file: Annotated[Path, typer.Argument(help="Codebook YAML t
 @codebook_app.command("show")
 @fails_cleanly
 def codebook_show(
-    file: Annotated[Optional[Path], typer.Argument(help="Codebook YAML [default: the thesis codebook].")] = None,
+    file: Annotated[Path | None, typer.Argument(help="Codebook YAML [default: the thesis codebook].")] = None,
     fmt: FormatOption = OutputFormat.table,
-    lang: Annotated[Optional[str], typer.Option("--lang", help="Show only this language's keywords.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Show only this language's keywords.")] = None,
 ) -> None:
     """Show groups, codes, definitions and keywords."""
     from icap_coder.cli.render import codebook_rows, codebook_table

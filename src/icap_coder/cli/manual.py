@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from icap_coder.cli._common import (CodebookOption, CoderOption, ProjectOption, RootOption, TagsOption, app,
-                                    fails_cleanly, message, out, project_and_codebook)
+from icap_coder.cli._common import (
+    CodebookOption,
+    CoderOption,
+    ProjectOption,
+    RootOption,
+    TagsOption,
+    app,
+    fails_cleanly,
+    message,
+    out,
+    project_and_codebook,
+)
 from icap_coder.manual.merge import short
 
 if TYPE_CHECKING:
@@ -17,9 +27,9 @@ if TYPE_CHECKING:
     from icap_coder.model import Coding
 
 DocumentArgument = Annotated[Path, typer.Argument(help="The transcript file.")]
-StartOption = Annotated[Optional[int], typer.Option(
+StartOption = Annotated[int | None, typer.Option(
     "--start", help="Start offset, when the quote occurs more than once.")]
-EndOption = Annotated[Optional[int], typer.Option("--end", help="End offset (exclusive).")]
+EndOption = Annotated[int | None, typer.Option("--end", help="End offset (exclusive).")]
 
 
 def _tag_command(action: str, document: Path, quote: str, code_name: str, start: int | None, end: int | None,
@@ -96,9 +106,9 @@ def untag(
 @fails_cleanly
 def review(
     path: Annotated[Path, typer.Argument(help="The transcripts folder (or one transcript).")],
-    group: Annotated[Optional[str], typer.Option("--group", help="Only proposals of this code group.")] = None,
-    code_name: Annotated[Optional[str], typer.Option("--code", help="Only proposals of this code.")] = None,
-    case: Annotated[Optional[str], typer.Option("--case", help="Only documents of this case.")] = None,
+    group: Annotated[str | None, typer.Option("--group", help="Only proposals of this code group.")] = None,
+    code_name: Annotated[str | None, typer.Option("--code", help="Only proposals of this code.")] = None,
+    case: Annotated[str | None, typer.Option("--case", help="Only documents of this case.")] = None,
     codebook: CodebookOption = None, project: ProjectOption = None, tags: TagsOption = None,
     coder: CoderOption = None,
 ) -> None:

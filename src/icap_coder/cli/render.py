@@ -49,10 +49,10 @@ def codebook_rows(book: Codebook, lang: str | None = None) -> list[dict[str, Any
         rows.append({
             "group": code.group, "code": code.name, "label_en": code.label.get("en", ""),
             "inductive": code.inductive, "definition": code.definition,
-            "keywords": " | ".join(f"{l}: " + ", ".join(code.keywords.get(l, [])) for l in languages
-                                   if code.keywords.get(l)),
-            "exclude": " | ".join(f"{l}: " + ", ".join(code.exclude.get(l, [])) for l in languages
-                                  if code.exclude.get(l)),
+            "keywords": " | ".join(f"{language}: " + ", ".join(code.keywords[language])
+                                   for language in languages if code.keywords.get(language)),
+            "exclude": " | ".join(f"{language}: " + ", ".join(code.exclude[language])
+                                  for language in languages if code.exclude.get(language)),
         })
     return rows
 
@@ -68,7 +68,8 @@ def codebook_table(book: Codebook, lang: str | None = None) -> Table:
             label = code.label.get("en", "")
             languages = [lang] if lang else book.languages
             keywords = "[dim]inductive: coded by hand[/dim]" if code.inductive else "\n".join(
-                f"[bold]{l}[/bold] " + ", ".join(code.keywords.get(l, [])) for l in languages if code.keywords.get(l))
+                f"[bold]{language}[/bold] " + ", ".join(code.keywords[language]) for language in languages
+                if code.keywords.get(language))
             table.add_row(f"  {code.name}" + (f"\n  [dim]{label}[/dim]" if label else ""), code.definition, keywords)
     return table
 

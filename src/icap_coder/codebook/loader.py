@@ -12,10 +12,10 @@ from pathlib import Path
 
 import yaml
 
+from icap_coder.codebook.patterns import PatternError, parse_pattern
 from icap_coder.errors import CodebookError, IcapError
 from icap_coder.model import Code, Codebook, CodeGroup
 from icap_coder.settings import LANGUAGES
-from icap_coder.codebook.patterns import PatternError, parse_pattern
 
 TOP_KEYS = {"codebook", "version", "languages", "description", "groups"}
 GROUP_KEYS = {"name", "label", "definition", "description", "codes"}
@@ -71,8 +71,10 @@ class _Walker:
             return {}
         out: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key in out:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else ""
+            if not key:
+                self.problem(key_node, f"a key in {what} must be a plain word")
+            elif key in out:
                 self.problem(key_node, f"duplicate key '{key}' in {what}; keep one")
             elif allowed and key not in allowed:
                 self.problem(key_node, f"unknown key '{key}' in {what}; allowed: {', '.join(sorted(allowed))}")
@@ -94,7 +96,7 @@ class _Walker:
         if not isinstance(node, yaml.SequenceNode):
             self.problem(node, f"{what} must be a list, e.g. [a, b]")
             return []
-        items = []
+        items: list[tuple[str, yaml.Node]] = []
         for item in node.value:
             if isinstance(item, yaml.ScalarNode):
                 items.append((str(item.value), item))

@@ -30,6 +30,7 @@ def promote(codebook_path: Path, new_codes: list[tuple[str, str]]) -> list[tuple
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     root = yaml.compose(text)
+    assert root is not None  # load_codebook above has validated the file
     groups_node = next(v for k, v in root.value if k.value == "groups")
     insertions: dict[int, list[str]] = {}
     missing_groups: dict[str, list[str]] = {}
@@ -53,7 +54,7 @@ def promote(codebook_path: Path, new_codes: list[tuple[str, str]]) -> list[tuple
             block.extend(f"{pad}    - {{name: {_quote(code)}, inductive: true}}\n" for code in codes)
         insertions.setdefault(len(lines), []).extend(block)
     out = []
-    for number, line in enumerate(lines + [""]):
+    for number, line in enumerate([*lines, ""]):
         out.extend(insertions.get(number, []))
         out.append(line)
     new_text = "".join(out)

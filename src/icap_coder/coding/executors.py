@@ -19,7 +19,7 @@ Result = TypeVar("Result")
 
 def in_order(function: Callable[[Job], Result], jobs: Sequence[Job], workers: int,
              initializer: Callable[..., None], initargs: tuple[Any, ...],
-             warm_up: Callable[[], None] | None = None) -> Iterator[Result]:
+             warm_up: Callable[[], object] | None = None) -> Iterator[Result]:
     """Yield function(job) for each job, in the order of `jobs`, as soon as each is ready."""
     if workers <= 1 or len(jobs) <= 1:
         initializer(*initargs)

@@ -23,15 +23,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy
 import spacy
 from spacy.attrs import IDX, LENGTH, LOWER
 
+from icap_coder.codebook.patterns import Element, Pattern, parse_pattern
 from icap_coder.coding import nlp
 from icap_coder.model import Code, Codebook, Coding, Segment
-from icap_coder.codebook.patterns import Element, Pattern, parse_pattern
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class LanguageMatcher:
     def __init__(self, codebook: Codebook, lang: str):
         self.lang = lang
         self.codes: list[Code] = [c for c in codebook.codes() if not c.inductive]
-        self._tokenizer = spacy.blank(lang).tokenizer  # own vocabulary: its flag is this matcher's
+        self._tokenizer: Any = cast(Any, spacy.blank(lang).tokenizer)  # own vocabulary: its flag is this matcher's
         self._strings = self._tokenizer.vocab.strings
         self.elements: list[Element] = []
         self._element_ids: dict[Element, int] = {}
@@ -64,7 +64,7 @@ class LanguageMatcher:
             for exclude, patterns in ((False, code.keywords), (True, code.exclude)):
                 for raw in patterns.get(lang, []):
                     self._add_rule(index, parse_pattern(raw), exclude)
-        self.regex_rules = [r for r in self.rules if r.pattern.kind == "regex"]
+        self.regex_rules = [(r, r.pattern.regex) for r in self.rules if r.pattern.regex is not None]
         self._order = {rule: i for i, rule in enumerate(self.rules)}  # evidence names the first rule
         # Each rule is found through one anchor element, its longest (rarest) word, so that
         # phrases like "op de agenda" flag "agenda" and not every "de" in the corpus.
@@ -121,7 +121,7 @@ class LanguageMatcher:
     def classify(self, word: str) -> tuple[int, ...]:
         """Ids of the token tests a lower-case word passes."""
         found: list[int] = []
-        guess = any(word[:n] in self._stems or word.startswith("ge") and word[2:2 + n] in self._stems
+        guess = any(word[:n] in self._stems or (word.startswith("ge") and word[2:2 + n] in self._stems)
                     for n in self._stem_lengths)
         for key in nlp.lemma_keys(word, self.lang, guess):
             found.extend(self._by_key.get("L" + key, ()))
@@ -134,15 +134,15 @@ class LanguageMatcher:
             found.extend(eid for value, eid in self._infixes if value in word)
         return tuple(sorted(set(found)))
 
-    def hits(self, text: str, doc=None) -> list[Hit]:
+    def hits(self, text: str, doc: Any = None) -> list[Hit]:
         """Every keyword and exclude hit in `text` (offsets relative to it)."""
         hits = self._token_hits(text, doc if doc is not None else self._tokenizer(text))
-        for rule in self.regex_rules:
+        for rule, regex in self.regex_rules:
             hits.extend(Hit(rule, m.start(), m.end(), m.group(0).lower())
-                        for m in rule.pattern.regex.finditer(text) if m.end() > m.start())
+                        for m in regex.finditer(text) if m.end() > m.start())
         return hits
 
-    def _token_hits(self, text: str, doc) -> list[Hit]:
+    def _token_hits(self, text: str, doc: Any) -> list[Hit]:
         if not len(doc):
             return []
         rows = doc.to_array([self._flag, LOWER, IDX, LENGTH])

@@ -9,7 +9,8 @@ speaker labels falls back from turns to paragraphs.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable, Set
+from typing import Any
 
 from icap_coder.model import Document, Segment
 from icap_coder.settings import UNITS
@@ -19,14 +20,14 @@ INTERVIEWER_LABELS = {"i", "q", "int", "interviewer", "interviewster", "onderzoe
 SentenceSplitter = Callable[[str], list[tuple[int, int]]]
 
 
-def is_interviewer(speaker: str | None, interviewers: set[str]) -> bool:
+def is_interviewer(speaker: str | None, interviewers: Set[str]) -> bool:
     if not speaker:
         return False
     name = speaker.strip().lower()
     return name in INTERVIEWER_LABELS or name in {s.lower() for s in interviewers}
 
 
-def segment_document(document: Document, unit: str, interviewers: set[str] = frozenset(),
+def segment_document(document: Document, unit: str, interviewers: Set[str] = frozenset(),
                      split_sentences: SentenceSplitter | None = None) -> list[Segment]:
     if unit not in UNITS:
         raise ValueError(f"unknown unit {unit!r}")
@@ -44,7 +45,7 @@ def segment_document(document: Document, unit: str, interviewers: set[str] = fro
                     spans.extend(_trimmed(text, turn.speaker, start + s, start + e, "sentence"))
             else:
                 spans.append((turn.speaker, start, end, "paragraph"))
-    segments = []
+    segments: list[Segment] = []
     for speaker, start, end, used_unit in spans:
         segments.append(Segment(
             document=document.path, case=document.case, speaker=speaker or "", index=len(segments) + 1,
@@ -54,8 +55,8 @@ def segment_document(document: Document, unit: str, interviewers: set[str] = fro
     return segments
 
 
-def _split(text: str, start: int, end: int, pattern: re.Pattern) -> list[tuple[int, int]]:
-    pieces = []
+def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
     cursor = start
     for match in pattern.finditer(text, start, end):
         pieces.extend((s, e) for _, s, e, _ in _trimmed(text, None, cursor, match.start(), ""))
@@ -64,7 +65,7 @@ def _split(text: str, start: int, end: int, pattern: re.Pattern) -> list[tuple[i
     return pieces
 
 
-def _trimmed(text: str, speaker: str | None, start: int, end: int, unit: str) -> list[tuple]:
+def _trimmed(text: str, speaker: str | None, start: int, end: int, unit: str) -> list[tuple[Any, int, int, str]]:
     chunk = text[start:end]
     stripped = chunk.strip()
     if not stripped:

@@ -8,6 +8,8 @@ stage `analysis`; gives files, each written atomically (temp file + rename).
     results.py       the results folder of `icap code --out`: written as documents finish, read back whole
     manifest.py      manifest.json: versions, codebook hash, options, per-document facts
     formats.py       tables as CSV, XLSX, Markdown and JSON
+    comparison.py    the cross-case comparison in the format a suffix names
     heatmap.py       a table as a heatmap (SVG, PNG)
     report_md.py, report_html.py, report_docx.py   the report in three formats
+    report_data.py   the report's numbers and quotes as JSON, XLSX or CSV
 """

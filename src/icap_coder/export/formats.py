@@ -7,8 +7,8 @@ import io
 import json
 from pathlib import Path
 
-from icap_coder.atomic import write_bytes_atomic, write_text_atomic
 from icap_coder.analysis.tables import Table
+from icap_coder.atomic import write_bytes_atomic, write_text_atomic
 
 
 def csv_text(table: Table) -> str:

@@ -12,8 +12,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from icap_coder.analysis.crosstab import TOTAL, CrossTab
-from icap_coder.atomic import write_bytes_atomic, write_text_atomic
 from icap_coder.analysis.tables import caption
+from icap_coder.atomic import write_bytes_atomic, write_text_atomic
 
 CELL_W, CELL_H, PAD, FONT = 96, 24, 12, 13
 LOW, HIGH = (247, 251, 255), (8, 69, 148)  # white to dark blue
@@ -30,6 +30,12 @@ class Box:
     bold: bool = False
     align: str = "middle"
     dark: bool = False
+
+
+def mix(share: float) -> tuple[int, int, int]:
+    """The colour `share` of the way from LOW to HIGH."""
+    red, green, blue = (round(lo + (hi - lo) * share) for lo, hi in zip(LOW, HIGH))
+    return red, green, blue
 
 
 def layout(table: CrossTab, measure: str) -> tuple[int, int, list[Box], str]:
@@ -51,7 +57,7 @@ def layout(table: CrossTab, measure: str) -> tuple[int, int, list[Box], str]:
             value = values[(row, column)]
             x = label_w + x_index * CELL_W + (PAD if column == TOTAL else 0)
             share = min(1.0, value / top) if column != TOTAL and top else 0.0
-            fill = (235, 235, 235) if column == TOTAL else tuple(round(l + (h - l) * share) for l, h in zip(LOW, HIGH))
+            fill = (235, 235, 235) if column == TOTAL else mix(share)
             text = ("yes" if value else "no") if measure == "presence" else f"{value:g}"  # glyphs every font has
             boxes.append(Box(x, y, CELL_W, CELL_H, fill, text, bold=not code, dark=share > 0.55))
     width = label_w + len(columns) * CELL_W + 2 * PAD

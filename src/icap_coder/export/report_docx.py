@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from icap_coder.analysis.report import Report
 from icap_coder.atomic import write_bytes_atomic
 from icap_coder.export import heatmap
-from icap_coder.analysis.report import Report
 
 
 def write(path: Path, report: Report) -> None:
@@ -17,7 +17,7 @@ def write(path: Path, report: Report) -> None:
     document = docx.Document()
     document.core_properties.title = report.title
     document.add_heading(report.title, level=0)
-    document.add_paragraph(f"Generated {report.created}.").italic = True
+    document.add_paragraph().add_run(f"Generated {report.created}.").italic = True
     for element in report.elements:
         document.add_heading(element.group + (f" ({element.label})" if element.label else ""), level=1)
         if element.definition:
@@ -38,7 +38,7 @@ def write(path: Path, report: Report) -> None:
     document.add_heading(f"Comparison by {report.by}", level=1)
     header, rows = report.comparison()
     _table(document, header, rows)
-    document.add_paragraph(report.caption).italic = True
+    document.add_paragraph().add_run(report.caption).italic = True
     document.add_picture(io.BytesIO(heatmap.png_bytes(report.table, report.measure)), width=Cm(16))
     document.add_heading("Method", level=1)
     _table(document, ["Item", "Value"], [list(p) for p in report.appendix])

@@ -5,9 +5,9 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from icap_coder.analysis.report import Report
 from icap_coder.atomic import write_text_atomic
 from icap_coder.export import heatmap
-from icap_coder.analysis.report import Report
 
 STYLE = """body{font-family:Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 h1,h2,h3{font-family:Helvetica,Arial,sans-serif}table{border-collapse:collapse;margin:.5rem 0 1rem}
@@ -27,11 +27,13 @@ def render(report: Report) -> str:
              f"<style>{STYLE}</style></head><body><h1>{escape(report.title)}</h1>"
              f"<p class='note'>Generated {escape(report.created)}.</p>"]
     for element in report.elements:
-        parts.append(f"<h2>{escape(element.group)}" + (f" ({escape(element.label)})" if element.label else "") + "</h2>")
+        label = f" ({escape(element.label)})" if element.label else ""
+        parts.append(f"<h2>{escape(element.group)}{label}</h2>")
         if element.definition:
             parts.append(f"<p>{escape(element.definition)}</p>")
         if element.terms:
-            parts.append("<p>Most frequent evidence: " + escape(", ".join(f"{t} ({n})" for t, n in element.terms)) + "</p>")
+            terms = ", ".join(f"{t} ({n})" for t, n in element.terms)
+            parts.append(f"<p>Most frequent evidence: {escape(terms)}</p>")
         for block in element.cases:
             parts.append(f"<h3>{escape(block.case)}</h3>")
             parts.append(table(["code", "segments", "documents", "respondents"],

@@ -44,7 +44,7 @@ class CaseSheet:
         return {}
 
     def unmatched(self, documents: list[str]) -> list[str]:
-        keys = set()
+        keys: set[str] = set()
         for relative in documents:
             name = relative.rsplit("/", 1)[-1]
             keys.update((relative, name, name.rsplit(".", 1)[0]))

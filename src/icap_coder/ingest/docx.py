@@ -10,7 +10,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from icap_coder.ingest.base import RawDocument, SkippedFile, read_bytes, render_turns
 from icap_coder.ingest.speakers import find_turns
@@ -43,7 +45,7 @@ def read_docx(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocument
     return RawDocument(text, find_turns(text, speakers), "docx", metadata, data)
 
 
-def _blocks(document) -> list[str]:
+def _blocks(document: Any) -> Iterator[str]:
     """Paragraph texts, and table rows as `first cell: other cells`, in reading order."""
     from docx.table import Table
 
@@ -89,6 +91,8 @@ def _teams_new(lines: list[str]) -> list[tuple[str | None, str]]:
     blocks = []
     for n, i in enumerate(headers):
         end = headers[n + 1] if n + 1 < len(headers) else len(lines)
-        name = SPEAKER_TIME.match(lines[i].strip()).group("name").strip()
+        header = SPEAKER_TIME.match(lines[i].strip())
+        assert header is not None  # found by the same pattern above
+        name = header.group("name").strip()
         blocks.append((name, " ".join(lines[i + 1:end])))
     return blocks

@@ -30,7 +30,10 @@ def strip_markers(text: str, turns: list[Turn]) -> tuple[str, list[Turn], list[M
     matches = list(MARKER.finditer(text))
     if not matches:
         return text, turns, []
-    pieces, markers, removed, cursor = [], [], [], 0
+    pieces: list[str] = []
+    markers: list[Marker] = []
+    removed: list[tuple[int, int]] = []  # (start, length) of each marker in the text as read
+    cursor = 0
     for match in matches:
         pieces.append(text[cursor:match.start()])
         clean_position = match.start() - sum(length for _, length in removed)

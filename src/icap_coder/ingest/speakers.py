@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Set
 
 from icap_coder.model import Turn
 
@@ -29,7 +30,7 @@ ROLE_LABEL = re.compile(
 MAX_LABEL = 40
 
 
-def find_turns(text: str, known_speakers: set[str] = frozenset()) -> list[Turn]:
+def find_turns(text: str, known_speakers: Set[str] = frozenset()) -> list[Turn]:
     """Split `text` into turns at speaker labels; text before the first label is a turn of no one."""
     candidates = [m for m in LABEL.finditer(text) if len(m.group("name")) <= MAX_LABEL]
     counts = Counter(m.group("name").strip() for m in candidates)

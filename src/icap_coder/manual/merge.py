@@ -25,7 +25,7 @@ class ManualCounts:
     manual: int = 0  # manual codings in the output (added or confirmed)
     rejected: int = 0  # automatic codings removed by a person
 
-    def add(self, other: "ManualCounts") -> None:
+    def add(self, other: ManualCounts) -> None:
         self.manual += other.manual
         self.rejected += other.rejected
 

@@ -9,9 +9,9 @@ proposals, which is where the last one stopped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from icap_coder.manual import tagging
 from icap_coder.model import Codebook, Coding, Document, Segment

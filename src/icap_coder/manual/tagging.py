@@ -15,14 +15,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from icap_coder.ingest.cases import CASE_FILES
 from icap_coder.errors import IcapError
 from icap_coder.ingest.base import SkippedFile
+from icap_coder.ingest.cases import CASE_FILES
 from icap_coder.ingest.registry import read_document
 from icap_coder.manual.anchor import anchor_fields, locate
 from icap_coder.manual.merge import resolve_code
-from icap_coder.model import Codebook
 from icap_coder.manual.tagsfile import TAGS_FILE, Tag, append_tags, load_tags, remove_tags, today
+from icap_coder.model import Codebook
 
 
 @dataclass

@@ -50,7 +50,7 @@ class Tag:
     line: int = 0  # where the entry starts in the tags file (0: not from a file)
     end_line: int = 0  # first line after the entry
 
-    def same(self, other: "Tag") -> bool:
+    def same(self, other: Tag) -> bool:
         return (self.document, self.quote, self.code, self.action) == (
             other.document, other.quote, other.code, other.action)
 
