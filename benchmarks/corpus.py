@@ -13,7 +13,7 @@ import random
 import re
 from pathlib import Path
 
-from icap_coder.ingest import read_document
+from icap_coder.ingest.registry import read_document
 
 STEMS = ("zorg innovatie kennis data energie wijk stad buurt project beleid netwerk budget warmte mobiliteit "
          "afval water groen bewoner burger ambtenaar subsidie pilot proef lab plan programma strategie visie "

@@ -51,7 +51,8 @@ def timed_icap(corpus: Path, jobs: int) -> dict:
             raise SystemExit(result.stderr)
         report = json.loads(result.stderr.strip().splitlines()[-1])
         report["total"] = total  # including interpreter start-up and imports
-        report["codings"] = sum(1 for _ in open(Path(out) / "codings.csv", encoding="utf-8")) - 1
+        with (Path(out) / "codings.csv").open(encoding="utf-8") as codings:
+            report["codings"] = sum(1 for _ in codings) - 1
         return report
 
 
@@ -70,7 +71,7 @@ def bare_tokenizer(texts: list[str]) -> float:
 
 
 def regex_alternation(texts: list[str]) -> tuple[float, int]:
-    from icap_coder.codebook import load_codebook
+    from icap_coder.codebook.loader import load_codebook
 
     book, _ = load_codebook(None)
     words = sorted({k.strip("*=").lower() for c in book.codes() for k in c.keywords.get("nl", [])

@@ -62,3 +62,13 @@ def test_reading_a_results_folder_does_not_import_spacy(example_run):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)
+
+
+def test_the_benchmark_runs():
+    """`python benchmarks/run.py` stays runnable: here on a tiny corpus, one run of each measurement."""
+    from conftest import ROOT
+
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--words", "3000", "--files", "4",
+                             "--repeat", "1"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "icap 1 core / bare tokenizer program" in result.stdout and "peak RSS" in result.stdout
