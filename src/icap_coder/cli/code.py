@@ -79,18 +79,18 @@ def code(
 def _run_and_write(folder: Path, paths: list[Path], book: Codebook, settings: Settings, quiet: bool) -> RunResult:
     """Run the job, streaming each document's rows into the results folder; all-or-nothing."""
     from icap_coder.coding.run import run
-    from icap_coder.export.results import write_results
+    from icap_coder.export.results import render_rows, write_results
 
     with write_results(folder) as writer:
         if quiet or not err.is_terminal:
-            result = run(paths, book, settings, sink=writer.add)
+            result = run(paths, book, settings, sink=writer.add, prepare=render_rows)
         else:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           console=err, transient=True) as bar:
                 task = bar.add_task("coding", total=None)
-                result = run(paths, book, settings, sink=writer.add,
+                result = run(paths, book, settings, sink=writer.add, prepare=render_rows,
                              progress=lambda done, total: bar.update(task, completed=done, total=total))
         writer.finish(result, book, settings, command_line())
     return result

@@ -36,6 +36,7 @@ class DocumentResult:
     codings: list[Coding]
     warnings: list[str] = field(default_factory=list)
     manual: ManualCounts = field(default_factory=ManualCounts)
+    prepared: Any = None  # what the caller's `prepare` made of this result, in the worker
 
 
 @dataclass
@@ -96,11 +97,16 @@ def plan(paths: list[Path], settings: Settings) -> tuple[list[_Job], list[str]]:
 
 def run(paths: list[Path], codebook: Codebook, settings: Settings,
         progress: Callable[[int, int], None] | None = None,
-        sink: Callable[[DocumentResult], None] | None = None) -> RunResult:
+        sink: Callable[[DocumentResult], None] | None = None,
+        prepare: Callable[[DocumentResult], Any] | None = None) -> RunResult:
     """Code all transcripts under `paths`; results in document order.
 
     `sink`, if given, receives each document's result as soon as it is ready
-    (in order), e.g. to stream its rows into the output files.
+    (in order), e.g. to stream its rows into the output files. `prepare`, if
+    given, runs in the worker on each result and its return value travels with
+    it as `result.prepared`: the caller's own per-document work (rendering
+    output rows, say) then runs in parallel too. It must be a module-level
+    function, so that it can reach workers on platforms that cannot fork.
     """
     jobs, warnings = plan(paths, settings)
     if not jobs:
@@ -113,7 +119,7 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
     started = time.perf_counter()
     run_result = RunResult([], [], [], warnings, [])
     main_language = normalise_language(settings.lang) if settings.lang else codebook.languages[0]
-    results = executors.in_order(_process, jobs, workers, _init_worker, (codebook, settings),
+    results = executors.in_order(_process, jobs, workers, _init_worker, (codebook, settings, prepare),
                                  warm_up=lambda: _matcher(main_language))
     for done, result in enumerate(results, start=1):
         if isinstance(result, SkippedFile):
@@ -136,9 +142,9 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
 _state: dict[str, Any] = {}
 
 
-def _init_worker(codebook: Codebook, settings: Settings) -> None:
+def _init_worker(codebook: Codebook, settings: Settings, prepare: Callable[[DocumentResult], Any] | None) -> None:
     _state.clear()
-    _state.update(codebook=codebook, settings=settings, matchers={})
+    _state.update(codebook=codebook, settings=settings, prepare=prepare, matchers={})
 
 
 def _matcher(lang: str) -> LanguageMatcher:
@@ -150,10 +156,13 @@ def _matcher(lang: str) -> LanguageMatcher:
 
 def _process(job: _Job) -> DocumentResult | SkippedFile:
     try:
-        return process_document(job.path, job.relative, dict(job.sheet_row), _state["codebook"],
-                                _state["settings"], _matcher, list(job.tags), job.tags_file)
+        result = process_document(job.path, job.relative, dict(job.sheet_row), _state["codebook"],
+                                  _state["settings"], _matcher, list(job.tags), job.tags_file)
     except SkippedFile as skipped:
         return skipped
+    if _state["prepare"] is not None:
+        result.prepared = _state["prepare"](result)
+    return result
 
 
 def process_document(path: Path, relative: str, sheet_row: dict[str, str], codebook: Codebook,

@@ -18,6 +18,7 @@ import csv
 import json
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -47,15 +48,32 @@ class ResultsWriter:
         streams["codings.csv"].write(records.header(CODING_COLUMNS))
 
     def add(self, result: DocumentResult) -> None:
-        self._streams["segments.csv"].write(records.segments_csv(result.segments))
-        self._streams["codings.csv"].write(records.codings_csv(result.codings))
-        self._streams["codings.jsonl"].write(records.codings_jsonl(result.codings))
-        self._streams["documents.jsonl"].write(records.json_lines([document_record(result)]))
-        self._entries.append(document_entry(result))
+        """Write one document's rows: rendered already in the worker (`render_rows`), or here."""
+        rows = result.prepared if isinstance(result.prepared, RenderedRows) else render_rows(result)
+        for name in ROWS:
+            self._streams[name].write(rows.text[name])
+        self._entries.append(rows.manifest_entry)
 
     def finish(self, result: RunResult, codebook: Codebook, settings: Settings, command: list[str]) -> None:
         with self._files.open("manifest.json") as stream:
             write_manifest(stream, build_manifest(self._entries, result, codebook, settings, command))
+
+
+@dataclass
+class RenderedRows:
+    """One document's part of every results file, as text."""
+
+    text: dict[str, str]  # file name -> rows
+    manifest_entry: dict[str, Any]
+
+
+def render_rows(result: DocumentResult) -> RenderedRows:
+    """Render a document's rows; pass it as `run(prepare=...)` and the workers do it, in parallel."""
+    return RenderedRows({"segments.csv": records.segments_csv(result.segments),
+                         "codings.csv": records.codings_csv(result.codings),
+                         "codings.jsonl": records.codings_jsonl(result.codings),
+                         "documents.jsonl": records.json_lines([document_record(result)])},
+                        document_entry(result))
 
 
 @contextmanager
