@@ -2,7 +2,7 @@
 
 Order of the stages (DESIGN.md, README "Layout"):
 
-    shared (model, errors, settings, atomic) -> ingest -> codebook -> manual -> coding
+    shared (model, errors, settings, atomic, yamlfile) -> ingest -> codebook -> manual -> coding
         -> analysis -> export -> cli
 
 Every import counts, also one inside a function or under TYPE_CHECKING: a lazy
@@ -19,7 +19,8 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "icap_coder"
 STAGES = ["ingest", "codebook", "manual", "coding", "analysis", "export", "cli"]
-SHARED = {"icap_coder", "icap_coder.model", "icap_coder.errors", "icap_coder.settings", "icap_coder.atomic"}
+SHARED = {"icap_coder", "icap_coder.model", "icap_coder.errors", "icap_coder.settings", "icap_coder.atomic",
+          "icap_coder.yamlfile"}
 
 
 def module_name(path: Path) -> str:

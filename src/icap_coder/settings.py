@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from icap_coder import yamlfile
 from icap_coder.errors import IcapError
 
 UNITS = ("turn", "paragraph", "sentence")
@@ -91,13 +92,10 @@ def find_project(paths: list[Path], explicit: Path | None = None) -> Project:
 def load_project(path: Path) -> Project:
     file = str(path)
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise IcapError(f"project file is not valid YAML ({getattr(exc, 'problem', exc)})", file=file,
-                        line=mark.line + 1 if mark else None) from None
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise IcapError(f"cannot read project file ({exc})", file=file) from None
+    root = yamlfile.compose(text, file)
     if root is None:
         return Project(path, {})
     if not isinstance(root, yaml.MappingNode):
@@ -107,7 +105,9 @@ def load_project(path: Path) -> Project:
         key, line = key_node.value, key_node.start_mark.line + 1
         if key not in KEYS:
             raise IcapError(f"unknown key '{key}'; allowed: {', '.join(KEYS)}", file=file, line=line)
-        value = yaml.safe_load(yaml.serialize(value_node))
+        value = yamlfile.to_python(value_node, file)
+        if value is None or value == "" or value == []:
+            continue  # `lang:` with nothing after it: not set, the default applies
         values[key] = _convert(value, KEYS[key], path.parent, key, file, line)
         if key == "unit" and values[key] not in UNITS:
             raise IcapError(f"unit '{values[key]}' is not one of {', '.join(UNITS)}", file=file, line=line)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from icap_coder import yamlfile
 from icap_coder.coding.matcher import LanguageMatcher
 from icap_coder.errors import IcapError
 from icap_coder.model import Codebook, Segment
@@ -60,13 +61,10 @@ class Evaluation:
 def load_checkset(path: Path, codebook: Codebook) -> list[tuple[str, str, set[str]]]:
     file = str(path)
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise IcapError(f"cannot read check set ({exc})", file=file) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise IcapError(f"check set is not valid YAML ({getattr(exc, 'problem', exc)})", file=file,
-                        line=mark.line + 1 if mark else None) from None
+    root = yamlfile.compose(text, file)
     known = {code.name for code in codebook.codes()}
     items = []
     segments = None
@@ -76,7 +74,7 @@ def load_checkset(path: Path, codebook: Codebook) -> list[tuple[str, str, set[st
         raise IcapError("a check set needs `segments:`, a list of {lang, text, codes}", file=file, line=1)
     for node in segments.value:
         line = node.start_mark.line + 1
-        data = yaml.safe_load(yaml.serialize(node))
+        data = yamlfile.to_python(node, file)
         if not isinstance(data, dict) or not isinstance(data.get("text"), str) or "codes" not in data:
             raise IcapError("each segment needs `text` and `codes` (a list, may be empty)", file=file, line=line)
         lang = str(data.get("lang") or codebook.languages[0])

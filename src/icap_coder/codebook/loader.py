@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from icap_coder import yamlfile
 from icap_coder.codebook.patterns import PatternError, parse_pattern
 from icap_coder.errors import CodebookError, IcapError
 from icap_coder.model import Code, Codebook, CodeGroup
@@ -114,13 +115,9 @@ class _Walker:
     # -- the schema ------------------------------------------------------
     def codebook(self, text: str) -> Codebook:
         try:
-            root = yaml.compose(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark else None
-            reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise CodebookError([IcapError(f"not valid YAML: {reason}; check indentation and quotes",
-                                           file=self.file, line=line)]) from None
+            root = yamlfile.compose(text, self.file)
+        except IcapError as exc:
+            raise CodebookError([exc]) from None
         if root is None:
             raise CodebookError([IcapError("codebook is empty; start from `icap init`", file=self.file)])
         top = self.mapping(root, TOP_KEYS, "the codebook")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from icap_coder import yamlfile
 from icap_coder.atomic import write_text_atomic
 from icap_coder.codebook.loader import load_codebook
 from icap_coder.errors import CodebookError, IcapError
@@ -29,7 +30,7 @@ def promote(codebook_path: Path, new_codes: list[tuple[str, str]]) -> list[tuple
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
-    root = yaml.compose(text)
+    root = yamlfile.compose(text, str(codebook_path))
     assert root is not None  # load_codebook above has validated the file
     groups_node = next(v for k, v in root.value if k.value == "groups")
     insertions: dict[int, list[str]] = {}

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from icap_coder import yamlfile
 from icap_coder.errors import IcapError
 from icap_coder.ingest.base import decode
 
@@ -93,12 +94,7 @@ def _from_csv(text: str, file: str) -> CaseSheet:
 
 
 def _from_yaml(text: str, file: str) -> CaseSheet:
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise IcapError(f"cases file is not valid YAML ({getattr(exc, 'problem', exc)})", file=file,
-                        line=mark.line + 1 if mark else None) from None
+    root = yamlfile.compose(text, file)
     sheet = CaseSheet()
     if root is None:
         return sheet
@@ -107,14 +103,14 @@ def _from_yaml(text: str, file: str) -> CaseSheet:
     elif isinstance(root, yaml.SequenceNode):  # - {document: ..., case: ...}
         entries = []
         for item in root.value:
-            data = yaml.safe_load(yaml.serialize(item))
+            data = yamlfile.to_python(item, file)
             if not isinstance(data, dict) or not data.get("document"):
                 raise IcapError("each entry needs a 'document' key", file=file, line=item.start_mark.line + 1)
             entries.append((str(data.pop("document")), data, item.start_mark.line + 1))
     else:
         raise IcapError("cases file must map document names to attributes", file=file, line=1)
     for key, value, line in entries:
-        data = yaml.safe_load(yaml.serialize(value)) if isinstance(value, yaml.Node) else value
+        data = yamlfile.to_python(value, file) if isinstance(value, yaml.Node) else value
         if isinstance(data, str):
             data = {"case": data}
         if not isinstance(data, dict):

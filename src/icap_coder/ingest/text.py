@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
+from icap_coder import yamlfile
 from icap_coder.errors import IcapError
-from icap_coder.ingest.base import RawDocument, decode, read_bytes
+from icap_coder.ingest.base import RawDocument, SkippedFile, decode, read_bytes
 from icap_coder.ingest.speakers import find_turns
 
 
@@ -31,20 +30,17 @@ def split_front_matter(text: str, file: str) -> tuple[dict[str, str], str]:
         if text.endswith(("\n---", "\n...")):
             end, marker = len(text) - 4, "\n---"
         else:
-            raise IcapError("front matter opened with '---' but never closed; add a '---' line after it",
-                            file=file, line=1)
+            raise SkippedFile("skipped, its front matter opened with '---' but never closed; add a '---' line "
+                              "after it", file=file, line=1)
     block = text[4:end]
     try:
-        data = yaml.safe_load(block)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        raise IcapError(f"front matter is not valid YAML ({getattr(exc, 'problem', exc)}); "
-                        "write it as `key: value` lines", file=file, line=line) from None
+        data = yamlfile.load(block, file, first_line=2)
+    except IcapError as exc:
+        raise SkippedFile(f"skipped, its front matter: {exc.message}", file=file, line=exc.line) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise IcapError("front matter must be `key: value` lines", file=file, line=2)
+        raise SkippedFile("skipped, its front matter must be `key: value` lines", file=file, line=2)
     metadata = {str(k): _as_text(v) for k, v in data.items() if v is not None}
     return metadata, text[end + len(marker):]
 

@@ -21,7 +21,7 @@ from icap_coder.ingest.cases import CASE_FILES
 from icap_coder.ingest.registry import read_document
 from icap_coder.manual.anchor import anchor_fields, locate
 from icap_coder.manual.merge import resolve_code
-from icap_coder.manual.tagsfile import TAGS_FILE, Tag, append_tags, load_tags, remove_tags, today
+from icap_coder.manual.tagsfile import TAGS_FILE, Tag, editing, today
 from icap_coder.model import Codebook
 
 
@@ -98,20 +98,19 @@ def new_tag(place: Place, codebook: Codebook, code: str, start: int, end: int, a
 
 def add(place: Place, tag: Tag) -> bool:
     """Append the tag unless the same one is there already; returns whether it was written."""
-    if any(old.same(tag) for old in load_tags(place.tags_path)):  # also refuses a broken file
-        return False
-    append_tags(place.tags_path, [tag], checked=True)
-    return True
+    with editing(place.tags_path) as tags:
+        return tags.add(tag)
 
 
 def remove(place: Place, codebook: Codebook, quote: str, code: str, action: str | None = None) -> list[Tag]:
     wanted = resolve_code(codebook, code)[:2]
     norm = " ".join(quote.split())
-    doomed = [t for t in load_tags(place.tags_path)
-              if t.document == place.relative and " ".join(t.quote.split()) == norm
-              and resolve_code(codebook, t.code)[:2] == wanted and (action is None or t.action == action)]
-    if not doomed:
-        raise IcapError(f"no tag '{code}' on that quote in {place.relative}; `icap tags` lists them",
-                        file=str(place.tags_path))
-    remove_tags(place.tags_path, doomed)
+    with editing(place.tags_path) as tags:
+        doomed = [t for t in tags.current()
+                  if t.document == place.relative and " ".join(t.quote.split()) == norm
+                  and resolve_code(codebook, t.code)[:2] == wanted and (action is None or t.action == action)]
+        if not doomed:
+            raise IcapError(f"no tag '{code}' on that quote in {place.relative}; `icap tags check` lists them",
+                            file=str(place.tags_path))
+        tags.remove(doomed)
     return doomed

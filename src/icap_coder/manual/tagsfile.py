@@ -12,26 +12,38 @@
       before: '... text before the quote'
       after: 'text after the quote ...'
 
-icap edits the file as text: new entries are appended, removed entries are cut
-out by their line range, so comments and hand-made order stay as they were.
-Every write goes to a temp file that replaces the original only when complete.
+The file holds a person's work, so every change is made under a lock (another
+icap command waits its turn), and in the way that disturbs the file least:
+new entries are appended as text when that keeps the file valid; otherwise,
+and to remove entries, the file is edited round-trip (ruamel.yaml), which keeps
+comments, order and quoting. Either way the result is parsed again and must
+hold exactly the old entries plus the new minus the removed ones, or nothing
+is written. Every write goes to a temp file that replaces the original only
+when complete.
 """
 
 from __future__ import annotations
 
 import datetime
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from icap_coder import yamlfile
 from icap_coder.atomic import write_text_atomic
 from icap_coder.errors import IcapError
 
 TAGS_FILE = "tags.yaml"
 ACTIONS = ("code", "confirm", "reject")
 KEYS = ("document", "quote", "code", "action", "coder", "date", "memo", "start", "end", "before", "after")
+TEXT_KEYS = ("document", "quote", "code", "action", "coder", "date", "memo", "before", "after")
 HEADER = "# icap tags: manual codings, one entry each (see README, 'Manual coding'). Edit freely.\n"
+LOCK_SECONDS = 30.0
 
 
 @dataclass
@@ -48,81 +60,207 @@ class Tag:
     before: str = ""
     after: str = ""
     line: int = 0  # where the entry starts in the tags file (0: not from a file)
-    end_line: int = 0  # first line after the entry
+    index: int = -1  # its position in the file's list (-1: not from a file)
 
     def same(self, other: Tag) -> bool:
         return (self.document, self.quote, self.code, self.action) == (
             other.document, other.quote, other.code, other.action)
+
+    def entry(self) -> dict[str, Any]:
+        """What the file holds for this tag: the keys that have a value, in the file's order."""
+        return {k: v for k, v in asdict(self).items() if k in KEYS and v not in ("", None)}
 
 
 def load_tags(path: Path) -> list[Tag]:
     """All entries of a tags file; a missing file has none. Errors name file:line."""
     if not path.exists():
         return []
-    file = str(path)
+    return parse_tags(_read(path), str(path))
+
+
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise IcapError(f"tags file is not valid YAML ({getattr(exc, 'problem', exc)}); fix it by hand or "
-                        "restore it from version control", file=file, line=mark.line + 1 if mark else None) from None
+        return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError) as exc:
-        raise IcapError(f"cannot read tags file ({exc})", file=file) from None
+        raise IcapError(f"cannot read tags file ({exc}); it must be UTF-8 text", file=str(path)) from None
+
+
+def parse_tags(text: str, file: str) -> list[Tag]:
+    root = yamlfile.compose(text, file)
     if root is None:
         return []
     if not isinstance(root, yaml.SequenceNode):
         raise IcapError("tags file must be a list of entries, each starting with '- document:'", file=file, line=1)
-    lines = text.splitlines()
-    tags = []
-    for index, node in enumerate(root.value):
-        line = node.start_mark.line + 1
-        data = yaml.safe_load(yaml.serialize(node))
-        if not isinstance(data, dict):
-            raise IcapError("each entry must be `key: value` lines", file=file, line=line)
-        unknown = set(data) - set(KEYS)
-        if unknown:
-            raise IcapError(f"unknown key '{sorted(unknown)[0]}'; allowed: {', '.join(KEYS)}", file=file, line=line)
-        for key in ("document", "quote", "code"):
-            if not str(data.get(key) or "").strip():
-                raise IcapError(f"entry without '{key}'", file=file, line=line)
-        action = str(data.get("action") or "code")
-        if action not in ACTIONS:
-            raise IcapError(f"action '{action}' is not one of {', '.join(ACTIONS)}", file=file, line=line)
-        for key in ("start", "end"):
-            if data.get(key) is not None and not isinstance(data[key], int):
-                raise IcapError(f"'{key}' must be a whole number", file=file, line=line)
-        next_line = root.value[index + 1].start_mark.line + 1 if index + 1 < len(root.value) else len(lines) + 1
-        tags.append(Tag(
-            document=str(data["document"]).replace("\\", "/"), quote=str(data["quote"]), code=str(data["code"]).strip(),
-            action=action, coder=str(data.get("coder") or ""), date=str(data.get("date") or ""),
-            memo=str(data.get("memo") or ""), start=data.get("start"), end=data.get("end"),
-            before=str(data.get("before") or ""), after=str(data.get("after") or ""),
-            line=line, end_line=next_line,
-        ))
-    return tags
+    return [_tag(node, index, file) for index, node in enumerate(root.value)]
+
+
+def _tag(node: yaml.Node, index: int, file: str) -> Tag:
+    line = yamlfile.line_of(node)
+    data = yamlfile.to_python(node, file)
+    if not isinstance(data, dict):
+        raise IcapError("each entry must be `key: value` lines", file=file, line=line)
+    unknown = set(data) - set(KEYS)
+    if unknown:
+        raise IcapError(f"unknown key '{sorted(unknown, key=str)[0]}'; allowed: {', '.join(KEYS)}",
+                        file=file, line=line)
+    for key in TEXT_KEYS:
+        value = data.get(key)
+        if isinstance(value, bool) or (value is not None and not isinstance(value, (str, int, float))):
+            raise IcapError(f"'{key}' must be text", file=file, line=line)
+    for key in ("document", "quote", "code"):
+        if not str(data.get(key) or "").strip():
+            raise IcapError(f"entry without '{key}'", file=file, line=line)
+    action = str(data.get("action") or "code")
+    if action not in ACTIONS:
+        raise IcapError(f"action '{action}' is not one of {', '.join(ACTIONS)}", file=file, line=line)
+    for key in ("start", "end"):
+        value = data.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            raise IcapError(f"'{key}' must be a whole number of at least 0 (or left out)", file=file, line=line)
+    if data.get("start") is not None and data.get("end") is not None and data["end"] < data["start"]:
+        raise IcapError("'end' must not be before 'start'", file=file, line=line)
+    return Tag(
+        document=str(data["document"]).replace("\\", "/"), quote=str(data["quote"]), code=str(data["code"]).strip(),
+        action=action, coder=str(data.get("coder") or ""), date=str(data.get("date") or ""),
+        memo=str(data.get("memo") or ""), start=data.get("start"), end=data.get("end"),
+        before=str(data.get("before") or ""), after=str(data.get("after") or ""), line=line, index=index)
+
+
+# -- changing the file ----------------------------------------------------------------------------
+class TagsFile:
+    """The entries of a tags file, to add to and remove from; `save` writes the change, or nothing."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._text = _read(path) if path.exists() else ""
+        self.tags = parse_tags(self._text, str(path))  # also refuses a broken file before any change
+        self._added: list[Tag] = []
+        self._removed: set[int] = set()
+
+    def add(self, tag: Tag) -> bool:
+        """Add the tag unless the same one is there already; returns whether it was added."""
+        if any(old.same(tag) for old in self.current()):
+            return False
+        self._added.append(tag)
+        return True
+
+    def remove(self, doomed: list[Tag]) -> None:
+        self._removed.update(tag.index for tag in doomed if tag.index >= 0)
+        self._added = [tag for tag in self._added if not any(tag is gone for gone in doomed)]
+
+    def current(self) -> list[Tag]:
+        return [t for t in self.tags if t.index not in self._removed] + self._added
+
+    def save(self) -> None:
+        if not self._added and not self._removed:
+            return
+        expected = [t.entry() for t in self.current()]
+        text = self._appended() if not self._removed else None
+        if text is None or not self._holds(text, expected):
+            text = _round_trip(self._text, sorted(self._removed), [t.entry() for t in self._added])
+            if not self._holds(text, expected):
+                raise IcapError("could not change the tags file without disturbing other entries; nothing was "
+                                "changed (please report this, with the file)", file=str(self.path))
+        write_text_atomic(self.path, text)
+
+    def _appended(self) -> str:
+        text = self._text if self._text.strip() else (self._text or HEADER)
+        if text and not text.endswith("\n"):
+            text += "\n"
+        return text + "".join(render(tag) for tag in self._added)
+
+    def _holds(self, text: str, expected: list[dict[str, Any]]) -> bool:
+        try:
+            return [t.entry() for t in parse_tags(text, str(self.path))] == expected
+        except IcapError:
+            return False
+
+
+@contextmanager
+def editing(path: Path) -> Iterator[TagsFile]:
+    """Lock the tags file, read it, let the caller change it, write it back; other icap commands wait."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path.with_name(f".{path.name}.lock")), timeout=LOCK_SECONDS)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except Timeout:
+        raise IcapError(f"another icap command is writing the tags file (waited {LOCK_SECONDS:g} s); "
+                        "try again when it is done", file=str(path)) from None
+    except OSError as exc:
+        raise IcapError(f"cannot lock the tags file ({exc.strerror}); check the folder's permissions",
+                        file=str(path)) from None
+    try:
+        tags = TagsFile(path)
+        yield tags
+        tags.save()
+    finally:
+        lock.release()
 
 
 def render(tag: Tag) -> str:
-    entry = {k: v for k, v in asdict(tag).items() if k in KEYS and v not in ("", None)}
-    return yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=100)
+    return yaml.safe_dump([tag.entry()], allow_unicode=True, sort_keys=False, width=100)
 
 
-def append_tags(path: Path, new: list[Tag], checked: bool = False) -> None:
-    """Append entries; unless the caller has just loaded the file (`checked`), refuse a broken one."""
-    if not checked:
-        load_tags(path)
-    text = path.read_text(encoding="utf-8-sig") if path.exists() else HEADER
-    if text and not text.endswith("\n"):
-        text += "\n"
-    write_text_atomic(path, text + "".join(render(tag) for tag in new))
+def _round_trip(text: str, removed: list[int], added: list[dict[str, Any]]) -> str:
+    """Edit the YAML keeping comments and styles (ruamel.yaml); comments after a removed entry are kept."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    editor = YAML(typ="rt")
+    editor.preserve_quotes = True
+    editor.width = 100
+    data = editor.load(text)
+    lead = ""
+    if data is None:  # nothing but comments: keep them as they are, above the list
+        lead, data = text if text.endswith("\n") or not text else text + "\n", CommentedSeq()
+    data.fa.set_block_style()
+    for index in reversed(removed):
+        _keep_following_comments(data, index)
+        del data[index]
+    for entry in added:
+        item = CommentedMap(entry)
+        item.fa.set_block_style()
+        data.append(item)
+    out = io.StringIO()
+    if len(data):
+        editor.dump(data, out)
+    elif data.ca.comment:  # every entry removed: the comments that were above and after them stay
+        out.write("".join(token.value for token in data.ca.comment[1] or [] if token is not None))
+    return lead + out.getvalue()
 
 
-def remove_tags(path: Path, doomed: list[Tag]) -> None:
-    """Cut the entries' line ranges out of the file, leaving everything else as it was."""
-    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
-    drop = {n for tag in doomed for n in range(tag.line - 1, tag.end_line - 1)}
-    write_text_atomic(path, "".join(line for n, line in enumerate(lines) if n not in drop))
+def _keep_following_comments(data: Any, index: int) -> None:
+    """ruamel hangs the comment lines after an entry on that entry; move them to what comes before it."""
+    from ruamel.yaml.tokens import CommentToken
+
+    item = data[index]
+    if not hasattr(item, "ca") or not len(item):
+        return
+    last = list(item.keys())[-1]
+    token = item.ca.items.get(last, [None, None, None, None])[2]
+    if token is None:
+        return
+    value = token.value
+    if token.column > 0:  # an inline comment on the entry's own last line belongs to the entry
+        value = value.split("\n", 1)[1] if "\n" in value else ""
+    if not value.strip():
+        return
+    if index > 0 and hasattr(data[index - 1], "ca") and len(data[index - 1]):
+        previous = data[index - 1]
+        key = list(previous.keys())[-1]
+        slot = previous.ca.items.setdefault(key, [None, None, None, None])
+        if slot[2] is None:
+            slot[2] = CommentToken("\n" + value, token.start_mark, None)
+        else:
+            slot[2].value += value
+    else:  # the first entry: its following comments go above the list
+        if data.ca.comment is None:
+            data.ca.comment = [None, []]
+        if data.ca.comment[1] is None:
+            data.ca.comment[1] = []
+        data.ca.comment[1].append(CommentToken(value, token.start_mark, None))
 
 
 def today() -> str:
