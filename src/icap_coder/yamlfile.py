@@ -68,16 +68,18 @@ def compose(text: str, file: str, first_line: int = 1) -> yaml.Node | None:
         raise IcapError(f"file is too large for YAML ({len(text):,} characters; at most {MAX_BYTES:,})", file=file)
     loader = _Loader(text)
     try:
-        return loader.get_single_node()
+        node = loader.get_single_node()
     except yaml.YAMLError as exc:
         raise as_error(exc, file, first_line) from None
     finally:
         loader.dispose()
+    if node is not None:
+        _check_keys(node, file, first_line)
+    return node
 
 
 def to_python(node: yaml.Node, file: str, first_line: int = 1) -> Any:
-    """Plain data of a node: text, numbers, booleans, None, lists and mappings with plain keys."""
-    _check_keys(node, file, first_line)
+    """Plain data of a node (from `compose`): text, numbers, booleans, None, lists and mappings."""
     _plain_times(node)
     loader = _Loader("")
     try:

@@ -1,0 +1,108 @@
+"""Hostile and merely odd inputs: refused with one line naming file and line, never a traceback, never a hang.
+
+Every YAML file a person writes goes through one loader (icap_coder.yamlfile);
+these tests feed each kind of file the inputs that used to crash icap.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import icap
+
+HOSTILE = {
+    "python tag": ("x: !!python/object/apply:os.system ['true']\n", "YAML tags like '!!python/object/apply:os.system'"),
+    "int tag": ("x: !!int R1\n", "YAML tags like '!!int'"),
+    "alias bomb": ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                   "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n", "anchors and aliases"),
+    "deep nesting": ("x: " + "[" * 3000 + "]" * 3000 + "\n", "nested more than 64 levels deep"),
+    "list key": ("? [a, b]\n: c\n", "a key must be a plain word"),
+    "duplicate key": ("x: 1\nx: 2\n", "duplicate key 'x'"),
+    "not YAML": ("x: [unclosed\n", "not valid YAML"),
+}
+
+
+def one_error_line(result) -> str:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("icap: error:")]
+    assert len(errors) == 1, result.stderr
+    return errors[0]
+
+
+def transcripts(tmp_path):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "R1.txt").write_text("I: Wat is de visie?\nR1: Onze visie is helder.\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_project_file(tmp_path, name):
+    text, message = HOSTILE[name]
+    folder = transcripts(tmp_path)
+    (tmp_path / "icap.yaml").write_text(text, encoding="utf-8")
+    line = one_error_line(icap("code", str(folder), "--out", str(tmp_path / "o"), cwd=tmp_path))
+    assert "icap.yaml:" in line and message in line
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_cases_file(tmp_path, name):
+    text, message = HOSTILE[name]
+    folder = transcripts(tmp_path)
+    (folder / "cases.yaml").write_text(text, encoding="utf-8")
+    line = one_error_line(icap("code", str(folder), "--out", str(tmp_path / "o")))
+    assert "cases.yaml:" in line and message in line
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_codebook(tmp_path, name):
+    text, message = HOSTILE[name]
+    book = tmp_path / "book.yaml"
+    book.write_text(text, encoding="utf-8")
+    line = one_error_line(icap("codebook", "validate", str(book)))
+    assert f"{book}:" in line and message in line
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_tags_file(tmp_path, name):
+    text, message = HOSTILE[name]
+    folder = transcripts(tmp_path)
+    (folder / "tags.yaml").write_text(text, encoding="utf-8")
+    line = one_error_line(icap("code", str(folder), "--out", str(tmp_path / "o")))
+    assert "tags.yaml:" in line and message in line
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_front_matter_skips_only_its_file(tmp_path, name):
+    text, message = HOSTILE[name]
+    folder = transcripts(tmp_path)
+    (folder / "R2.txt").write_text(f"---\n{text}---\nR2: De wethouder steunt ons.\n", encoding="utf-8")
+    result = icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none")
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    warning = next(line for line in result.stderr.splitlines() if "R2.txt" in line)
+    assert "skipped, its front matter" in warning and message in warning and "R2.txt:" in warning
+    assert "1 documents" in result.stderr
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("lang:\n", None),  # empty: not set
+    ("unit: turn\nlang:\n", "turn"),
+])
+def test_empty_project_values_mean_not_set(tmp_path, text, expected):
+    folder = transcripts(tmp_path)
+    (tmp_path / "icap.yaml").write_text(text, encoding="utf-8")
+    result = icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_impossible_date_in_front_matter_is_kept_as_written(tmp_path):
+    import json
+
+    folder = transcripts(tmp_path)
+    (folder / "R2.txt").write_text("---\ndate: 2026-02-30\ntime: 9:30\n---\nR2: tekst\n", encoding="utf-8")
+    assert icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none").returncode == 0
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
+    attributes = next(d for d in manifest["documents"] if d["document"] == "R2.txt")["attributes"]
+    assert attributes == {"date": "2026-02-30", "time": "9:30"}
