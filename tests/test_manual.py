@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -176,6 +177,11 @@ def test_insert_before_the_quote_moves_the_tag(tagged, tmp_path):
     assert "quote found at" in result.stderr and "the transcript changed around it" in result.stderr
     [row] = manual_rows(tmp_path / "out")
     assert QUOTE in row["text"]
+    [old] = load_tags(tagged / "tags.yaml")
+    assert icap("tags", "check", str(tagged), "--update").returncode == 0
+    [new] = load_tags(tagged / "tags.yaml")
+    assert new.start == old.start + len(", en welkom in ons onderzoek") and new.quote == old.quote
+    assert "quote found at" not in code(tagged, tmp_path / "again").stderr
 
 
 def test_deletion_elsewhere_moves_the_tag(tagged, tmp_path):
@@ -185,11 +191,24 @@ def test_deletion_elsewhere_moves_the_tag(tagged, tmp_path):
     assert QUOTE in row["text"]
 
 
-def test_edit_inside_the_quote_is_placed_fuzzily_and_reported(tagged, tmp_path):
+def test_edit_inside_the_quote_waits_for_a_person_to_confirm(tagged, tmp_path):
     edit(tagged, QUOTE, "We werken echt erg in kokers.")
     result = code(tagged, tmp_path / "out")
-    assert "placed approximately" in result.stderr and "We werken echt erg in kokers." in result.stderr
-    [row] = manual_rows(tmp_path / "out")
+    assert "not applied until you confirm it" in result.stderr and "+'echt'" in result.stderr
+    assert manual_rows(tmp_path / "out") == []  # an approximate match is never applied silently
+    for command in ("summary", "compare", "cooccur"):  # every command that codes says so
+        assert "not applied until you confirm it" in icap(command, str(tagged), "-f", "json").stderr
+    check = icap("tags", "check", str(tagged), "-f", "json")
+    assert check.returncode == 0 and "1 approximate" in check.stderr
+    [state] = json.loads(check.stdout)
+    assert (state["line"], state["status"]) == ("tags.yaml:2", "approximate") and "--accept 2" in state["detail"]
+    assert "Tags not exactly where" in icap("tags", "check", str(tagged)).stdout
+    accepted = icap("tags", "check", str(tagged), "--accept", "2")
+    assert accepted.returncode == 0, accepted.stderr
+    [tag] = load_tags(tagged / "tags.yaml")
+    assert tag.quote == "We werken echt erg in kokers." and tag.coder == "sanne"
+    code(tagged, tmp_path / "again")
+    [row] = manual_rows(tmp_path / "again")
     assert "We werken echt erg in kokers." in row["text"]
 
 
@@ -212,6 +231,28 @@ def test_duplicated_quote_is_resolved_by_context_or_reported():
 
 def test_fuzzy_never_attaches_to_merely_similar_text():
     assert anchor("Wij werken goed samen met de partners.", QUOTE).status == "orphan"
+
+
+@pytest.mark.parametrize("quote,edited,change", [
+    ("We hebben geen geld voor innovatie.", "We hebben geen tijd voor innovatie.", "'geld' -> 'tijd'"),
+    ("Ja, dat klopt.", "Nee, dat klopt.", "'ja' -> 'nee'"),
+    ("We werken in kokers.", "We werken niet in kokers.", "+'niet'"),
+])
+def test_a_changed_word_is_never_applied_without_a_person(quote, edited, change):
+    text = f"I: Vraag een.\nR1: Iets anders.\nI: Vraag twee.\nR1: {edited}\nI: Dank u.\n"
+    found = anchor(text, quote, 40, 40 + len(quote), before="Vraag twee.\nR1: ", after="\nI: Dank u.")
+    assert found.status == "approximate" and not found.placed
+    assert text[found.start:found.end] == edited and change in found.changes
+
+
+def test_identical_answers_that_swap_places_follow_their_context():
+    before = "I: Werkt u samen met de provincie?\nR1: Ja, dat klopt.\nI: En met het rijk?\nR1: Ja, dat klopt.\n"
+    start = before.index("Ja, dat klopt.")  # the answer about the province
+    context = {"before": before[max(0, start - 40):start], "after": before[start + 14:start + 54]}
+    swapped = "I: En met het rijk?\nR1: Ja, dat klopt.\nI: Werkt u samen met de provincie?\nR1: Ja, dat klopt.\n"
+    found = anchor(swapped, "Ja, dat klopt.", start, start + 14, **context)
+    assert found.status == "moved" and found.start == swapped.rindex("Ja, dat klopt.")
+    assert anchor(before, "Ja, dat klopt.", start, start + 14, **context).status == "exact"
 
 
 # -- review loop, driven through stdin as a person would type ---------------------------------------

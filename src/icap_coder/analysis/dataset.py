@@ -47,6 +47,7 @@ class Dataset:
     segments: list[Segment]
     codings: list[Coding]
     meta: dict[str, Any] = field(default_factory=dict)  # codebook hash, unit, date, counts: for the method appendix
+    warnings: list[str] = field(default_factory=list)  # of the run that coded it: skipped files, tags not applied
 
     def filtered(self, filters: Filters) -> Dataset:
         documents = [d for d in self.documents
@@ -56,7 +57,7 @@ class Dataset:
         codings = [c for c in self.codings if filters.keep(c) and c.document in names]
         codebook = _only_group(self.codebook, filters.group) if filters.group else self.codebook
         return Dataset(codebook, documents, [s for s in self.segments if s.document in names], codings,
-                       {**self.meta, "filters": filters.describe()})
+                       {**self.meta, "filters": filters.describe()}, self.warnings)
 
 
 def _only_group(codebook: Codebook, group: str) -> Codebook:
@@ -68,13 +69,13 @@ def from_run(result: RunResult, codebook: Codebook, unit: str) -> Dataset:
     """The dataset of a run that just happened (transcripts coded in this command)."""
     return of(codebook, result.documents, result.segments, result.codings, result.manual.rejected, {
         "codebook": codebook.name, "codebook_version": codebook.version, "codebook_sha256": codebook.sha256,
-        "codebook_path": codebook.source, "unit": unit})
+        "codebook_path": codebook.source, "unit": unit}, result.skipped + result.warnings)
 
 
 def of(codebook: Codebook, documents: list[Document], segments: list[Segment], codings: list[Coding],
-       rejected: int | None, meta: dict[str, Any]) -> Dataset:
+       rejected: int | None, meta: dict[str, Any], warnings: list[str]) -> Dataset:
     """A dataset with the counts the method appendix reports."""
     auto = sum(1 for c in codings if c.source == "auto")
     return Dataset(codebook, documents, segments, codings, {
         **meta, "automatic": auto, "manual": len(codings) - auto, "rejected": rejected,
-        "documents": len(documents), "segments": len(segments)})
+        "documents": len(documents), "segments": len(segments)}, warnings)

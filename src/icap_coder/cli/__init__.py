@@ -24,7 +24,7 @@ from icap_coder import __version__
 from icap_coder.cli import analysis, code, codebook, manual  # noqa: F401  (each registers its commands on `app`)
 from icap_coder.cli._common import app, out
 
-HELP_ORDER = ["code", "init", "summary", "compare", "cooccur", "tag", "untag", "reject", "review"]
+HELP_ORDER = ["code", "init", "summary", "compare", "cooccur", "tag", "untag", "reject", "review"]  # then groups
 
 
 def _help_position(command: CommandInfo) -> int:

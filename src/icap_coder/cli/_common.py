@@ -64,6 +64,8 @@ app = typer.Typer(cls=OneLineErrors, add_completion=False, no_args_is_help=True,
                   help="Code interview transcripts against a YAML codebook, reproducibly.")
 codebook_app = typer.Typer(no_args_is_help=True, help="Check and inspect codebooks.")
 app.add_typer(codebook_app, name="codebook")
+tags_app = typer.Typer(no_args_is_help=True, help="Check the tags file against today's transcripts.")
+app.add_typer(tags_app, name="tags")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
@@ -180,7 +182,10 @@ def load_dataset(paths: list[Path], codebook: Path | None, project: Path | None,
         from icap_coder.coding.run import run
 
         settings = found.settings(tags_file=tags)
-        dataset = from_run(run(paths, book, settings), book, settings.unit)
+        result = run(paths, book, settings)
+        dataset = from_run(result, book, settings.unit)
+    for text in dataset.warnings:  # a tag not applied, a file skipped: the tables are short of it
+        warn(text)
     return dataset.filtered(filters)
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from icap_coder.cli._common import (
     CodebookOption,
     CoderOption,
+    FormatOption,
+    OutputFormat,
     ProjectOption,
     RootOption,
     TagsOption,
@@ -18,11 +22,15 @@ from icap_coder.cli._common import (
     fails_cleanly,
     message,
     out,
+    print_records,
     project_and_codebook,
+    tags_app,
 )
+from icap_coder.errors import IcapError
 from icap_coder.manual.merge import short
 
 if TYPE_CHECKING:
+    from icap_coder.manual import check
     from icap_coder.manual.review import Item
     from icap_coder.model import Coding
 
@@ -150,3 +158,66 @@ def _show_item(item: Item, number: int, total: int, proposals: list[Coding]) -> 
     out.print(text)
     for n, coding in enumerate(proposals, start=1):
         out.print(f"  {n}. {coding.group}/{coding.code}   [{coding.evidence}]", markup=False)
+
+
+@tags_app.command("check")
+@fails_cleanly
+def tags_check(
+    path: Annotated[Path, typer.Argument(help="The transcripts folder (or one transcript in it).")],
+    tags: TagsOption = None,
+    update: Annotated[bool, typer.Option(
+        "--update", help="Record the new place of tags whose quote moved, word for word.")] = False,
+    accept: Annotated[list[str] | None, typer.Option(
+        "--accept", help="Take the approximate match of the tag at this tags-file LINE as its new quote "
+                         "(repeatable), or `all`.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Where each tag stands in today's transcripts: exact, moved, approximate (not applied), ambiguous, orphan."""
+    from icap_coder.manual import check, tagging
+
+    root = tagging.find_root(path)
+    tags_path = tags or root / "tags.yaml"
+    if not tags_path.is_file():
+        raise IcapError("no tags file here; `icap tag` makes one", file=str(tags_path))
+    states = check.check(root, tags_path)
+    rows = [_state_row(tags_path, s) for s in states]
+    if fmt is OutputFormat.table:
+        _print_states(rows)
+    elif fmt is not OutputFormat.none:
+        print_records(rows, fmt, list(rows[0]) if rows else ["line"])
+    counts = Counter(s.status for s in states)
+    message("icap: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) + f" in {tags_path}")
+    if update or accept:
+        chosen = None if accept and "all" in accept else {_line(value) for value in accept or []}
+        moved, accepted = check.apply(tags_path, states, update, chosen)
+        message(f"icap: recorded the new place of {moved} moved tags and accepted {accepted} approximate "
+                f"matches in {tags_path}")
+
+
+def _line(value: str) -> int:
+    if not value.isdigit():
+        raise IcapError(f"--accept takes a line number of the tags file or `all`, not '{value}'")
+    return int(value)
+
+
+def _state_row(tags_path: Path, state: check.TagState) -> dict[str, object]:
+    tag, found = state.tag, state.anchor
+    detail = {"exact": "", "moved": f"now at {found.start}-{found.end} (was {tag.start}-{tag.end})",
+              "approximate": f"closest: '{short(state.found, 80)}' ({found.changes}); not applied; "
+                             f"--accept {tag.line} takes it",
+              "ambiguous": f"occurs {len(found.candidates)} times; add start/end", "orphan": "not in the transcript",
+              "no transcript": state.problem}[state.status]
+    return {"line": f"{tags_path.name}:{tag.line}", "document": tag.document, "code": tag.code,
+            "action": tag.action, "quote": tag.quote, "status": state.status, "detail": detail}
+
+
+def _print_states(rows: list[dict[str, object]]) -> None:
+    from rich.table import Table
+
+    shown = [r for r in rows if r["status"] != "exact"]
+    table = Table(title=f"Tags not exactly where they were recorded ({len(shown)} of {len(rows)})")
+    for column in ("line", "document", "code", "status", "detail"):
+        table.add_column(column, overflow="fold")
+    for row in shown:
+        table.add_row(*(escape(str(row[c])) for c in ("line", "document", "code", "status", "detail")))
+    out.print(table)

@@ -123,7 +123,8 @@ def read_results(folder: Path, codebook: Codebook) -> Dataset:
     return of(codebook, documents, segments, codings, rejected, {
         "codebook": book.get("name", codebook.name), "codebook_version": book.get("version", ""),
         "codebook_sha256": book.get("sha256", ""), "codebook_path": book.get("path", ""),
-        "unit": manifest.get("options", {}).get("unit", ""), "coded_at": manifest.get("created", "")})
+        "unit": manifest.get("options", {}).get("unit", ""), "coded_at": manifest.get("created", "")},
+        [str(w) for w in manifest.get("skipped", []) + manifest.get("warnings", [])])
 
 
 def _document_entries(folder: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ file for `icap tag / untag / reject / review`.
     anchor.py     finding a tagged quote again after the transcript was edited
     merge.py      markers + tags + automatic codings -> the document's codings
     tagging.py    what tag / untag / reject do to the tags file
+    check.py      where every tag stands in today's transcripts; recording moves, accepting matches
     review.py     the review loop (accept, reject, add), apart from the terminal
 
 Comes before `coding`: it takes automatic codings as plain data and knows

@@ -80,10 +80,12 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
         found = anchor(document.text, tag.quote, tag.start, tag.end, tag.before, tag.after)
         if found.status == "moved":
             warnings.append(f"{where}: quote found at {found.start}-{found.end} (was {tag.start}-{tag.end}); "
-                                   "the transcript changed around it")
-        elif found.status == "fuzzy":
-            warnings.append(f"{where}: quote placed approximately (similarity {found.similarity:.2f}) on "
-                                   f"'{short(document.text[found.start:found.end])}'; check it")
+                            "the transcript changed around it (`icap tags check --update` records the new place)")
+        elif found.status == "approximate":
+            warnings.append(f"{where}: quote '{short(tag.quote)}' not found as written in {document.path}; the "
+                            f"closest text is '{short(document.text[found.start:found.end])}' ({found.changes}); "
+                            "not applied until you confirm it (`icap tags check`)")
+            continue
         elif found.status == "ambiguous":
             warnings.append(f"{where}: quote occurs {len(found.candidates)} times in {document.path}; "
                                    "not applied: add start/end offsets to the entry")

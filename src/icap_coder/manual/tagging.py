@@ -39,11 +39,7 @@ def find_place(document: Path, root: Path | None = None, tags_path: Path | None 
     if tags_path is not None:
         root = tags_path.parent
     elif root is None:
-        root = document.parent
-        for folder in [document.parent, *document.parent.parents]:
-            if (folder / TAGS_FILE).exists() or any((folder / name).exists() for name in CASE_FILES):
-                root = folder
-                break
+        root = find_root(document)
     try:
         relative = document.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -54,6 +50,19 @@ def find_place(document: Path, root: Path | None = None, tags_path: Path | None 
     except SkippedFile as exc:
         raise IcapError(exc.message, file=str(document)) from None
     return Place(document, relative, tags_path or root / TAGS_FILE, text)
+
+
+def find_root(path: Path) -> Path:
+    """The transcripts folder of a path: the folder itself, or for a transcript the nearest folder above it
+    that holds a tags file or a cases file (else the transcript's own folder)."""
+    if path.is_dir():
+        return path
+    if not path.is_file():
+        raise IcapError("no such file or folder; check the path", file=str(path))
+    for folder in [path.parent, *path.parent.parents]:
+        if (folder / TAGS_FILE).exists() or any((folder / name).exists() for name in CASE_FILES):
+            return folder
+    return path.parent
 
 
 def find_quote(place: Place, quote: str, start: int | None = None, end: int | None = None) -> tuple[int, int]:

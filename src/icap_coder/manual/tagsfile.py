@@ -28,7 +28,7 @@ import datetime
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +136,7 @@ class TagsFile:
         self.tags = parse_tags(self._text, str(path))  # also refuses a broken file before any change
         self._added: list[Tag] = []
         self._removed: set[int] = set()
+        self._updated: dict[int, dict[str, Any]] = {}
 
     def add(self, tag: Tag) -> bool:
         """Add the tag unless the same one is there already; returns whether it was added."""
@@ -148,16 +149,24 @@ class TagsFile:
         self._removed.update(tag.index for tag in doomed if tag.index >= 0)
         self._added = [tag for tag in self._added if not any(tag is gone for gone in doomed)]
 
+    def update(self, tag: Tag, **fields: Any) -> None:
+        """Change some fields of an entry from the file (e.g. its quote and offsets), keeping the rest."""
+        if tag.index < 0 or set(fields) - set(KEYS):
+            raise ValueError("only entries of the file, and only its keys, can be updated")
+        self._updated.setdefault(tag.index, {}).update(fields)
+
     def current(self) -> list[Tag]:
-        return [t for t in self.tags if t.index not in self._removed] + self._added
+        kept = [replace(t, **self._updated[t.index]) if t.index in self._updated else t
+                for t in self.tags if t.index not in self._removed]
+        return kept + self._added
 
     def save(self) -> None:
-        if not self._added and not self._removed:
+        if not self._added and not self._removed and not self._updated:
             return
         expected = [t.entry() for t in self.current()]
-        text = self._appended() if not self._removed else None
+        text = self._appended() if not self._removed and not self._updated else None
         if text is None or not self._holds(text, expected):
-            text = _round_trip(self._text, sorted(self._removed), [t.entry() for t in self._added])
+            text = _round_trip(self._text, sorted(self._removed), [t.entry() for t in self._added], self._updated)
             if not self._holds(text, expected):
                 raise IcapError("could not change the tags file without disturbing other entries; nothing was "
                                 "changed (please report this, with the file)", file=str(self.path))
@@ -203,7 +212,8 @@ def render(tag: Tag) -> str:
     return yaml.safe_dump([tag.entry()], allow_unicode=True, sort_keys=False, width=100)
 
 
-def _round_trip(text: str, removed: list[int], added: list[dict[str, Any]]) -> str:
+def _round_trip(text: str, removed: list[int], added: list[dict[str, Any]],
+                updated: dict[int, dict[str, Any]] | None = None) -> str:
     """Edit the YAML keeping comments and styles (ruamel.yaml); comments after a removed entry are kept."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -216,6 +226,12 @@ def _round_trip(text: str, removed: list[int], added: list[dict[str, Any]]) -> s
     if data is None:  # nothing but comments: keep them as they are, above the list
         lead, data = text if text.endswith("\n") or not text else text + "\n", CommentedSeq()
     data.fa.set_block_style()
+    for index, fields in (updated or {}).items():
+        for key, value in fields.items():
+            if value in ("", None):
+                data[index].pop(key, None)
+            else:
+                data[index][key] = value
     for index in reversed(removed):
         _keep_following_comments(data, index)
         del data[index]
