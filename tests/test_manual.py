@@ -291,11 +291,12 @@ def test_review_filters_and_ends_cleanly_without_input(study):
 # -- inductive codes ------------------------------------------------------------------------------------
 def test_inductive_codes_listed_and_promoted_keeping_the_file(study, tmp_path):
     icap("tag", str(study / A1), "aardgasvrij", "Overig/energietransitie")
-    icap("tag", str(study / A1), "We werken erg in kokers.", "Cultuur/silodenken")
+    icap("tag", str(study / A1), "We werken erg in kokers.", "Cultuur/silodenken", "--new")
     listed = icap("codebook", "inductive", str(study), "--format", "csv")
     assert listed.returncode == 0, listed.stderr
-    assert listed.stdout.splitlines() == ["group,code,segments,documents", "Aanvullend,Cultuur/silodenken,1,1",
-                                          "Aanvullend,Overig/energietransitie,1,1"]
+    assert listed.stdout.splitlines() == ["group,code,segments,documents,looks_like",
+                                          "Aanvullend,Cultuur/silodenken,1,1,",
+                                          "Aanvullend,Overig/energietransitie,1,1,"]
     assert_error(icap("codebook", "inductive", str(study), "--promote"), "--promote edits your own codebook")
     book = tmp_path / "codebook.yaml"
     assert icap("init", str(tmp_path), "--force").returncode == 0
@@ -306,7 +307,7 @@ def test_inductive_codes_listed_and_promoted_keeping_the_file(study, tmp_path):
     assert promoted.startswith(original.split("  - name: Aanvullend")[0])  # comments and earlier groups untouched
     assert '      - {name: "Cultuur/silodenken", inductive: true}' in promoted
     again = icap("codebook", "inductive", str(study), "--codebook", str(book), "--format", "csv")
-    assert again.stdout.splitlines() == ["group,code,segments,documents"]
+    assert again.stdout.splitlines() == ["group,code,segments,documents,looks_like"]
     assert icap("codebook", "validate", str(book)).returncode == 0
 
 
@@ -323,3 +324,50 @@ def test_a_tag_under_a_new_group_is_promoted_as_a_new_group(tmp_path):
     assert [(c.group, c.name, c.inductive) for c in loaded.codes()] == [
         ("Leren", "Evaluatie", False), ("Leren", "Reflectie", True), ("Context", "Wetgeving", True)]
     assert book.read_text(encoding="utf-8").startswith("# mine\n")
+
+
+# -- a typo in a code name never becomes a new code by itself ---------------------------------------
+@pytest.mark.parametrize("code,message", [
+    ("Interne comunicatie", "closest: Organisatie/Interne communicatie"),
+    ("Organisatie/Interne comunicatie", "closest: Organisatie/Interne communicatie"),
+    ("Leiderschap", "'Leiderschap' is a code group, not a code; its codes: Ambitie/visie"),
+    ("Silodenken", "a new inductive code needs --new"),
+])
+def test_tag_with_an_unknown_code_is_refused(study, code, message):
+    assert_error(icap("tag", str(study / A1), "We werken erg in kokers.", code), message)
+    assert not (study / "tags.yaml").exists()
+
+
+def test_new_codes_are_asked_for_explicitly(study):
+    assert icap("tag", str(study / A1), "We werken erg in kokers.", "Silodenken", "--new").returncode == 0
+    assert icap("tag", str(study / A1), "aardgasvrij", "Overig/energietransitie").returncode == 0  # under Overig
+    assert [t.code for t in load_tags(study / "tags.yaml")] == ["Aanvullend/Silodenken", "Overig/energietransitie"]
+    assert_error(icap("reject", str(study / A1), "We werken erg in kokers.", "Silodenken"),
+                 "can only reject a code of the codebook")
+
+
+def test_review_refuses_a_typo_and_asks_again(study):
+    result = review(study, "c Interne comunicatie\nc Overig/aanbesteding\nq\n")
+    assert result.returncode == 0, result.stderr
+    assert "closest: Organisatie/Interne communicatie" in result.stdout
+    assert [t.code for t in load_tags(study / "tags.yaml")] == ["Overig/aanbesteding"]
+
+
+def test_a_typo_in_a_marker_is_coded_but_named(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("I: Hoe werkt u samen?\nR1: We werken in kokers. [#Interne comunicatie]\n", encoding="utf-8")
+    result = code(path, tmp_path / "out")
+    assert "'Interne comunicatie' is not in the codebook" in result.stderr
+    assert "did you mean Organisatie/Interne communicatie" in result.stderr
+
+
+def test_promote_skips_what_looks_like_a_typo(study, tmp_path):
+    (study / "Amsterdam" / "A1-beleidsadviseur.txt").write_text(
+        "I: Vraag?\nR1: We werken in kokers. [#Interne comunicatie]\nI: En?\nR1: Regels. [#Overig/regeldruk]\n",
+        encoding="utf-8")
+    assert icap("init", str(tmp_path), "--force").returncode == 0
+    result = icap("codebook", "inductive", str(study), "--codebook", str(tmp_path / "codebook.yaml"), "--promote")
+    assert result.returncode == 0, result.stderr
+    assert "not promoted: 'Interne comunicatie'" in result.stderr and "added 1 inductive codes" in result.stderr
+    promoted = (tmp_path / "codebook.yaml").read_text(encoding="utf-8")
+    assert "Overig/regeldruk" in promoted and "Interne comunicatie" not in promoted

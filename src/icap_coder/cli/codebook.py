@@ -108,12 +108,16 @@ def codebook_inductive(
 
         out.print(inductive_table(rows, book.source))
     else:
-        print_records(rows, fmt, ["group", "code", "segments", "documents"])
+        print_records(rows, fmt, ["group", "code", "segments", "documents", "looks_like"])
     if promote and rows:
         from icap_coder.codebook.promote import promote as add_codes
 
         target = Path(book_path) if book_path else None
         if target is None or target.resolve() == shipped_codebook_path().resolve():
             raise IcapError("--promote edits your own codebook: pass --codebook FILE (`icap init` makes a copy)")
-        added = add_codes(target, [(r["group"], r["code"]) for r in rows])
+        for row in rows:
+            if row["looks_like"]:
+                message(f"icap: not promoted: '{row['code']}' looks like a typo of {row['looks_like']}; fix the "
+                        "marker or tag, or rename the code")
+        added = add_codes(target, [(r["group"], r["code"]) for r in rows if not r["looks_like"]])
         message(f"icap: added {len(added)} inductive codes to {target}")

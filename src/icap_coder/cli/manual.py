@@ -42,14 +42,14 @@ EndOption = Annotated[int | None, typer.Option("--end", help="End offset (exclus
 
 def _tag_command(action: str, document: Path, quote: str, code_name: str, start: int | None, end: int | None,
                  memo: str, coder: str | None, root: Path | None, tags: Path | None,
-                 codebook: Path | None) -> None:
+                 codebook: Path | None, new: bool = False) -> None:
     from icap_coder.codebook.loader import load_codebook
     from icap_coder.manual import tagging
 
     book, _ = load_codebook(codebook)
     place = tagging.find_place(document, root, tags)
     begin, finish = tagging.find_quote(place, quote, start, end)
-    tag, new_code = tagging.new_tag(place, book, code_name, begin, finish, action, coder, memo)
+    tag, new_code = tagging.new_tag(place, book, code_name, begin, finish, action, coder, memo, new)
     if not tagging.add(place, tag):
         message(f"icap: already in {place.tags_path}: {action} {tag.code} on {place.relative} {begin}-{finish}")
         return
@@ -70,11 +70,13 @@ def tag(
     code_name: Annotated[str, typer.Argument(
         metavar="CODE", help="Group/Code, a code name, or a new inductive code (e.g. Overig/aanbestedingsrecht).")],
     memo: Annotated[str, typer.Option("--memo", help="A note kept with the coding.")] = "",
+    new: Annotated[bool, typer.Option(
+        "--new", help="CODE is a new inductive code, not in the codebook (without it, a typo is refused).")] = False,
     coder: CoderOption = None, start: StartOption = None, end: EndOption = None,
     root: RootOption = None, tags: TagsOption = None, codebook: CodebookOption = None,
 ) -> None:
     """Code a quote by hand: adds an entry to the tags file."""
-    _tag_command("code", document, quote, code_name, start, end, memo, coder, root, tags, codebook)
+    _tag_command("code", document, quote, code_name, start, end, memo, coder, root, tags, codebook, new)
 
 
 @app.command()
@@ -136,7 +138,7 @@ def review(
     message(f"icap: {len(items)} segments to review. {HELP}")
 
     def ask(prompt: str) -> str | None:
-        out.print(f"{prompt} [a/r/c CODE/s/q]: ", end="", markup=False)
+        out.print(f"{prompt} [a/r/c CODE/n CODE/s/q]: ", end="", markup=False)
         line = sys.stdin.readline()
         return None if line == "" else line
 

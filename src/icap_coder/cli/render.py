@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from icap_coder.analysis.crosstab import TOTAL, Cell, CrossTab
@@ -128,10 +129,11 @@ def cooccurrence_table(data: tuple[list[str], list[list[Any]]], level: str) -> T
 
 def inductive_table(rows: list[dict[str, Any]], source: str) -> Table:
     table = Table(title=f"Inductive codes not in {source}")
-    for column in ("group", "code", "segments", "documents"):
+    for column in ("group", "code", "segments", "documents", "looks like"):
         table.add_column(column, justify="right" if column in ("segments", "documents") else "left")
     for row in rows:
-        table.add_row(row["group"], row["code"], str(row["segments"]), str(row["documents"]))
+        table.add_row(escape(row["group"]), escape(row["code"]), str(row["segments"]), str(row["documents"]),
+                      escape(row["looks_like"]))
     return table
 
 

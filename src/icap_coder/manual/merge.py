@@ -12,12 +12,14 @@ codes (Aanvullend in the thesis codebook).
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
+from icap_coder.errors import IcapError
 from icap_coder.ingest.markers import Marker
 from icap_coder.manual.anchor import anchor
 from icap_coder.manual.tagsfile import Tag
-from icap_coder.model import Codebook, Coding, Document, Segment
+from icap_coder.model import Codebook, CodeGroup, Coding, Document, Segment
 
 
 @dataclass
@@ -55,6 +57,52 @@ def resolve_code(codebook: Codebook, name: str) -> tuple[str, str, bool]:
     return inductive_group(codebook), name, False
 
 
+def closest_codes(codebook: Codebook, name: str, n: int = 3) -> list[str]:
+    """The codebook codes (as Group/Code) whose name or path looks most like `name`, for a typo."""
+    wanted = " ".join(name.split()).lower()
+    keys: dict[str, str] = {}
+    for code in codebook.codes():
+        keys.setdefault(code.name.lower(), code.path)
+        keys.setdefault(code.path.lower(), code.path)
+    found = difflib.get_close_matches(wanted, list(keys), n=2 * n, cutoff=0.75)
+    return list(dict.fromkeys(keys[key] for key in found))[:n]
+
+
+def group_named(codebook: Codebook, name: str) -> CodeGroup | None:
+    return next((g for g in codebook.groups if g.name.lower() == " ".join(name.split()).lower()), None)
+
+
+def is_sub_code(codebook: Codebook, name: str) -> bool:
+    """`Overig/aanbestedingsrecht`: a new code filed under an existing one, written on purpose."""
+    head = name.split("/", 1)[0].strip().lower() if "/" in name else ""
+    return bool(head) and any(code.name.lower() == head for code in codebook.codes())
+
+
+def check_code(codebook: Codebook, name: str, new: bool = False) -> None:
+    """Refuse a code that is not in the codebook unless it is asked for as new (a typo must not become a code)."""
+    if resolve_code(codebook, name)[2]:
+        return
+    group = group_named(codebook, name)
+    if group is not None:
+        raise IcapError(f"'{name}' is a code group, not a code; its codes: "
+                        + ", ".join(code.name for code in group.codes))
+    if new or is_sub_code(codebook, name):
+        return
+    close = closest_codes(codebook, name)
+    raise IcapError(f"'{name}' is not a code of the codebook" + (f"; closest: {', '.join(close)}" if close else "")
+                    + "; a new inductive code needs --new (or write it under an existing code, as Overig/NAME)")
+
+
+def typo_note(codebook: Codebook, name: str) -> str:
+    """For a code outside the codebook that looks like a slip of the pen: what it resembles ("" otherwise)."""
+    if resolve_code(codebook, name)[2] or is_sub_code(codebook, name):
+        return ""
+    if group_named(codebook, name) is not None:
+        return f"'{name}' is a code group, not a code"
+    close = closest_codes(codebook, name, 1)
+    return f"did you mean {close[0]}?" if close else ""
+
+
 def merge(document: Document, segments: list[Segment], auto: list[Coding], markers: list[Marker], tags: list[Tag],
           codebook: Codebook, tags_file: str = "tags.yaml") -> tuple[list[Coding], ManualCounts, list[str]]:
     """-> (all codings of the document, counts, warnings about tags that moved or could not be placed)."""
@@ -62,8 +110,15 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
     warnings: list[str] = []
     rows: dict[tuple[int, str, str], Coding] = {(c.segment, c.group, c.code): c for c in auto}
 
-    def add(segment: Segment, code_name: str, evidence: str) -> None:
-        group, code, _ = resolve_code(codebook, code_name)
+    noted: set[tuple[str, str]] = set()
+
+    def add(segment: Segment, code_name: str, evidence: str, where: str) -> None:
+        group, code, known = resolve_code(codebook, code_name)
+        note = "" if known else typo_note(codebook, code_name)
+        if note and (where, code_name) not in noted:
+            noted.add((where, code_name))
+            warnings.append(f"{where}: '{code_name}' is not in the codebook; coded as a new inductive code "
+                            f"({note})")
         key = (segment.index, group, code)
         if key in rows and rows[key].source == "auto":
             evidence = f"{evidence}; auto: {rows[key].evidence}"
@@ -74,7 +129,8 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
 
     for marker in markers:
         for segment in _segments_at(segments, marker.position, marker.position):
-            add(segment, marker.code, f"[#{marker.code}] at line {marker.line}")
+            add(segment, marker.code, f"[#{marker.code}] at line {marker.line}",
+                f"{document.path}:{marker.line}")
     for tag in tags:
         where = f"{tags_file}:{tag.line}"
         found = anchor(document.text, tag.quote, tag.start, tag.end, tag.before, tag.after)
@@ -107,7 +163,7 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
             else:
                 verb = "confirmed" if tag.action == "confirm" else "tagged"
                 who = f" by {tag.coder}" if tag.coder else ""
-                add(segment, tag.code, f"{verb}{who} ({where})" + (f": {tag.memo}" if tag.memo else ""))
+                add(segment, tag.code, f"{verb}{who} ({where})" + (f": {tag.memo}" if tag.memo else ""), where)
     order = {code.path: n for n, code in enumerate(codebook.codes())}
     merged = sorted(rows.values(), key=lambda c: (c.segment, order.get(f"{c.group}/{c.code}", len(order)), c.code))
     counts.manual = sum(1 for c in merged if c.source == "manual")

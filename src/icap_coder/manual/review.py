@@ -1,7 +1,8 @@
 """`icap review`: walk through the automatic codings one segment at a time and decide.
 
 Per segment: `a` accept (confirm) all proposed codes, `r` reject all, `a 2` / `r 1 3`
-decide single proposals, `c CODE` add a code by hand, `s` (or Enter) skip, `q` quit,
+decide single proposals, `c CODE` add a code of the codebook by hand (a typo is refused
+with the closest codes), `n CODE` add a new inductive code, `s` (or Enter) skip, `q` quit,
 `?` help. Every decision is appended to the tags file at once, so quitting loses
 nothing; a later review starts with the segments that still have undecided
 proposals, which is where the last one stopped.
@@ -13,10 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from icap_coder.errors import IcapError
 from icap_coder.manual import tagging
+from icap_coder.manual.merge import check_code
 from icap_coder.model import Codebook, Coding, Document, Segment
 
-HELP = "a = accept all, r = reject all, a N / r N = one proposal, c CODE = add a code, s = skip, q = quit"
+HELP = ("a = accept all, r = reject all, a N / r N = one proposal, c CODE = add a code, n CODE = add a new "
+        "inductive code, s = skip, q = quit")
 
 
 @dataclass
@@ -84,8 +88,13 @@ class Session:
                 for coding in chosen:
                     self._write(item, f"{coding.group}/{coding.code}", "confirm" if command == "a" else "reject")
                     open_.remove(coding)
-            elif command == "c" and rest:
-                self._write(item, rest, "code")
+            elif command in ("c", "n") and rest:
+                try:
+                    check_code(self.codebook, rest, new=command == "n")
+                except IcapError as exc:
+                    self.say(f"{exc.message.replace('needs --new', 'needs n instead of c')}; try again")
+                    continue
+                self._write(item, rest, "code", new=command == "n")
             else:
                 self.say(HELP)
         return True
@@ -102,10 +111,11 @@ class Session:
             return None
         return [open_[n - 1] for n in dict.fromkeys(numbers)]
 
-    def _write(self, item: Item, code: str, action: str) -> None:
+    def _write(self, item: Item, code: str, action: str, new: bool = False) -> None:
         document, segment = item.document, item.segment
         place = tagging.Place(self.root / document.path, document.path, self.tags_path, document.text)
-        tag, new_code = tagging.new_tag(place, self.codebook, code, segment.start, segment.end, action, self.coder)
+        tag, new_code = tagging.new_tag(place, self.codebook, code, segment.start, segment.end, action, self.coder,
+                                        new=new)
         tagging.add(place, tag)
         if action == "confirm":
             self.tally.confirmed += 1

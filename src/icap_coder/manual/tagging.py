@@ -20,7 +20,7 @@ from icap_coder.ingest.base import SkippedFile
 from icap_coder.ingest.cases import CASE_FILES
 from icap_coder.ingest.registry import read_document
 from icap_coder.manual.anchor import anchor_fields, locate
-from icap_coder.manual.merge import resolve_code
+from icap_coder.manual.merge import check_code, closest_codes, resolve_code
 from icap_coder.manual.tagsfile import TAGS_FILE, Tag, editing, today
 from icap_coder.model import Codebook
 
@@ -96,9 +96,19 @@ def coder_name() -> str:
 
 
 def new_tag(place: Place, codebook: Codebook, code: str, start: int, end: int, action: str = "code",
-            coder: str | None = None, memo: str = "") -> tuple[Tag, bool]:
-    """A tag for the span; returns it and whether its code is new (inductive)."""
+            coder: str | None = None, memo: str = "", new: bool = False) -> tuple[Tag, bool]:
+    """A tag for the span; returns it and whether its code is new (inductive).
+
+    A code outside the codebook must be asked for (`new`, or written under an
+    existing code as `Overig/NAME`); anything else is refused with the closest codes.
+    """
     group, name, known = resolve_code(codebook, code)
+    if action != "code" and not known:
+        verb = "reject" if action == "reject" else "confirm"
+        close = closest_codes(codebook, code)
+        raise IcapError(f"can only {verb} a code of the codebook, and '{code}' is not one"
+                        + (f"; closest: {', '.join(close)}" if close else ""))
+    check_code(codebook, code, new)
     stored = f"{group}/{name}" if known or "/" not in code else code
     tag = Tag(place.relative, place.text[start:end], stored, action, coder if coder is not None else coder_name(),
               today(), memo, **anchor_fields(place.text, start, end))
