@@ -105,8 +105,10 @@ def test_teams_docx_new_layout():
     raw = read_document(EXAMPLES / "Amsterdam/A2-projectleider.docx")
     assert raw.format == "docx-teams"
     got = turns(raw)
-    assert got[0] == ("Sanne de Vries", "Fijn dat je er bent. Kun je vertellen wat je doet binnen WijkWatt?")
-    assert got[1][0] == "Joost Meijer" and got[1][1].endswith("andere Europese steden in het project.")
+    assert got[0] == (None, "Interview projectleider WijkWatt")  # the title above the first entry is kept
+    assert got[1] == ("Sanne de Vries", "Fijn dat je er bent. Kun je vertellen wat je doet binnen WijkWatt?")
+    assert got[2][0] == "Joost Meijer" and got[2][1].endswith("andere Europese steden in het project.")
+    assert raw.layout == "Teams headers"
     assert raw.metadata["title"] == "Interview projectleider WijkWatt"
 
 

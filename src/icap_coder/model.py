@@ -30,6 +30,8 @@ class Document:
     case: str = ""
     attributes: dict[str, str] = field(default_factory=dict)
     language: str = ""
+    encoding: str = ""  # how the file's bytes were read (text formats)
+    layout: str = ""  # how its text was laid out: labelled lines, Teams cues, a speaker table, ...
 
     @property
     def respondent(self) -> str:

@@ -8,6 +8,7 @@ machine. The loader is PyYAML's safe loader with these limits:
   ("billion laughs"), and none of icap's files needs them;
 - no explicit tags (`!!python/...`, `!!int R1`, `!custom`), except `!!str`;
 - at most MAX_DEPTH levels of nesting and MAX_BYTES of text;
+- text is normalised to Unicode NFC, as transcripts are, so "coöperatie" typed either way matches;
 - dates and times stay text as written (`2026-02-30` is not an error, `9:30` is not 570),
   and keys must be plain values, not lists or mappings.
 """
@@ -15,6 +16,7 @@ machine. The loader is PyYAML's safe loader with these limits:
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import yaml
@@ -66,7 +68,7 @@ def compose(text: str, file: str, first_line: int = 1) -> yaml.Node | None:
     """The node tree of a YAML text (None when empty); line numbers of errors start at `first_line`."""
     if len(text) > MAX_BYTES:
         raise IcapError(f"file is too large for YAML ({len(text):,} characters; at most {MAX_BYTES:,})", file=file)
-    loader = _Loader(text)
+    loader = _Loader(unicodedata.normalize("NFC", text))  # names and keywords compare with NFC transcripts
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:

@@ -182,8 +182,9 @@ def process_document(path: Path, relative: str, sheet_row: dict[str, str], codeb
     elif language not in codebook.languages:
         warnings.append(f"{path}: language '{language}' is not one of the codebook's "
                         f"({', '.join(codebook.languages)}); no automatic codings for it")
+    warnings.extend(f"{path}: {note}" for note in raw.notes)
     document = Document(relative, raw.text, raw.turns, raw.format, hashlib.sha256(raw.data).hexdigest(),
-                        case, attributes, language)
+                        case, attributes, language, raw.encoding, raw.layout)
     splitter = (lambda text: nlp.split_sentences(text, language)) if settings.unit == "sentence" else None
     segments = segment_document(document, settings.unit, set(settings.interviewers), splitter)
     codings: list[Coding] = []

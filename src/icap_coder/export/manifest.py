@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import platform
 from dataclasses import asdict
@@ -30,7 +31,8 @@ def document_entry(result: DocumentResult) -> dict[str, Any]:
     return {"document": d.path, "sha256": d.sha256, "format": d.format, "case": d.case, "language": d.language,
             "attributes": d.attributes, "characters": len(d.text), "segments": len(result.segments),
             "codings": len(result.codings), "speakers": sorted({t.speaker for t in d.turns if t.speaker}),
-            "interviewers": interviewers(result)}
+            "interviewers": interviewers(result), "encoding": d.encoding, "layout": d.layout,
+            "text_sha256": hashlib.sha256(d.text.encode("utf-8")).hexdigest()}
 
 
 def build_manifest(documents: list[dict[str, Any]], result: RunResult, codebook: Codebook, settings: Settings,

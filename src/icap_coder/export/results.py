@@ -88,8 +88,9 @@ def write_results(folder: Path) -> Iterator[ResultsWriter]:
 def document_record(result: DocumentResult) -> dict[str, Any]:
     d = result.document
     return {"document": d.path, "format": d.format, "sha256": d.sha256, "case": d.case, "language": d.language,
-            "attributes": d.attributes, "interviewers": interviewers(result), "manual": result.manual.manual,
-            "rejected": result.manual.rejected, "turns": [[t.speaker, t.start, t.end] for t in d.turns],
+            "encoding": d.encoding, "layout": d.layout, "attributes": d.attributes,
+            "interviewers": interviewers(result), "manual": result.manual.manual, "rejected": result.manual.rejected,
+            "turns": [[t.speaker, t.start, t.end] for t in d.turns],
             "text": d.text}
 
 
@@ -140,7 +141,7 @@ def _document(entry: dict[str, Any]) -> Document:
     turns = [Turn(speaker, int(start), int(end)) for speaker, start, end in entry.get("turns", ())]
     return Document(entry["document"], entry.get("text", ""), turns, entry.get("format", ""),
                     entry.get("sha256", ""), entry.get("case", ""), dict(entry.get("attributes", {})),
-                    entry.get("language", ""))
+                    entry.get("language", ""), entry.get("encoding", ""), entry.get("layout", ""))
 
 
 def _csv(path: Path) -> Iterator[dict[str, str]]:

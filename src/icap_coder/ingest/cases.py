@@ -62,7 +62,7 @@ def find_case_file(folder: Path) -> Path | None:
 
 def load_case_sheet(path: Path) -> CaseSheet:
     try:
-        text, _ = decode(path.read_bytes())
+        text = decode(path.read_bytes()).text
     except OSError as exc:
         raise IcapError(f"cannot read cases file ({exc.strerror})", file=str(path)) from None
     if path.suffix.lower() == ".csv":

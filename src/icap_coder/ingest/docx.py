@@ -1,14 +1,25 @@
-"""Word .docx transcripts, including both Microsoft Teams export layouts.
+"""Word .docx transcripts: Microsoft Teams exports, speaker tables, and ordinary documents.
 
-Teams (older):  "0:0:0.0 --> 0:0:1.250" / "Jane Doe" / "words"   (lines of one paragraph or several)
-Teams (newer):  "Jane Doe   0:03" / "words"
-Anything else:  paragraphs and table rows as text, speakers found from `Name:` labels.
+Layouts, each recognised only when it explains most of the document (one
+stray line never turns a file into another layout, and no text is dropped):
+
+    Teams (cues):     "0:0:0.0 --> 0:0:1.250" / "Jane Doe" / "words"
+    Teams (headers):  "Jane Doe   0:03" / "words"
+    speaker table:    a table with a speaker column and a text column (and maybe a time
+                      column), with or without a header row (Speaker | Text, Tijd | Spreker | Tekst)
+    paragraphs:       paragraphs and table rows as text, speakers from `Name:` labels
+
+The manifest records which layout was used. A .docx is a zip of XML, so it is
+checked before it is parsed: a file that unpacks to more than MAX_UNPACKED
+bytes (a zip bomb) is skipped, and table cells are read as they are stored,
+never expanded by their declared column spans.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,81 +29,155 @@ from icap_coder.ingest.base import RawDocument, SkippedFile, read_bytes, render_
 from icap_coder.ingest.speakers import find_turns
 
 CUE_TIMING = re.compile(r"^\s*\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d+)?\s*-->\s*\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d+)?\s*$")
-SPEAKER_TIME = re.compile(r"^(?P<name>\S.{0,60}?)\s+(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+SPEAKER_TIME = re.compile(r"^(?P<name>[^\W\d_][\w.'’\-]*(?: [\w.'’\-()]+){0,4}?)\s+"
+                          r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+TIME_CELL = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*(?:-->.*)?$")
+SPEAKER_HEADERS = {"speaker", "spreker", "naam", "name", "talare", "namn", "wie", "who", "deelnemer", "participant",
+                   "respondent", "persoon", "person"}
+TEXT_HEADERS = {"text", "tekst", "transcript", "transcriptie", "utterance", "uitspraak", "content", "inhoud",
+                "what was said", "wat er gezegd is", "said", "gezegd", "tal", "yttrande"}
+MAX_UNPACKED = 200_000_000  # bytes a .docx may unpack to
+MAX_NAME = 60
 
 
 def read_docx(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocument:
     data = read_bytes(path)
+    _check_zip(data, path)
     try:
         import docx  # python-docx; imported here so `icap --help` stays fast
 
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise SkippedFile(f"skipped, not a readable Word .docx file ({type(exc).__name__})", file=str(path)) from None
-    except Exception as exc:  # python-docx raises its own PackageNotFoundError and friends
-        raise SkippedFile(f"skipped, not a readable Word .docx file ({exc})", file=str(path)) from None
-    blocks = list(_blocks(document))
-    metadata = {}
-    title = (document.core_properties.title or "").strip()
-    if title:
-        metadata["title"] = title
-    lines = [line for block in blocks for line in block.split("\n")]
-    structured = _teams_old(lines) or _teams_new(lines)
-    if structured:
-        text, turns = render_turns(structured)
-        return RawDocument(text, turns, "docx-teams", metadata, data)
-    text = "\n\n".join(block.strip() for block in blocks if block.strip())
-    return RawDocument(text, find_turns(text, speakers), "docx", metadata, data)
+        blocks = list(_blocks(document))
+        title = (document.core_properties.title or "").strip()
+    except SkippedFile:
+        raise
+    except Exception as exc:  # python-docx and lxml raise many kinds for a broken file
+        raise SkippedFile(f"skipped, not a readable Word .docx file ({type(exc).__name__}: {exc})"[:300],
+                          file=str(path)) from None
+    metadata = {"title": title} if title else {}
+    lines = [line for kind, block in blocks if kind == "text" for line in block.split("\n")]
+    for layout, finder in (("Teams cues", _teams_cues), ("Teams headers", _teams_headers)):
+        structured = finder(lines) if not any(kind == "table" for kind, _ in blocks) else []
+        if structured:
+            text, turns = render_turns(structured)
+            return RawDocument(text, turns, "docx-teams", metadata, data, "", layout)
+    pieces, layout = [], "paragraphs"
+    for kind, block in blocks:
+        if kind == "table":
+            rows, table_layout = _table_lines(block)
+            pieces.extend(rows)
+            if table_layout == "speaker table":
+                layout = table_layout
+        elif block.strip():
+            pieces.append(block.strip())
+    text = "\n\n".join(pieces)
+    turns = find_turns(text, speakers)
+    if layout == "paragraphs" and any(t.speaker for t in turns):
+        layout = "labelled paragraphs"
+    return RawDocument(text, turns, "docx", metadata, data, "", layout)
 
 
-def _blocks(document: Any) -> Iterator[str]:
-    """Paragraph texts, and table rows as `first cell: other cells`, in reading order."""
-    from docx.table import Table
+def _check_zip(data: bytes, path: Path) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise SkippedFile("skipped, not a readable Word .docx file (not a zip archive)", file=str(path)) from None
+    if unpacked > MAX_UNPACKED:
+        raise SkippedFile(f"skipped, it unpacks to {unpacked / 1e6:,.0f} MB (at most {MAX_UNPACKED / 1e6:,.0f} MB); "
+                          "a transcript is never that large", file=str(path))
+
+
+def _text(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+def _blocks(document: Any) -> Iterator[tuple[str, Any]]:
+    """("text", paragraph text) and ("table", rows of cell texts), in reading order."""
+    from docx.table import Table, _Cell
 
     for item in document.iter_inner_content():
         if isinstance(item, Table):
-            for row in item.rows:
-                cells = [c.text.strip() for c in row.cells]
-                cells = [c for i, c in enumerate(cells) if c and c not in cells[:i]]
-                if len(cells) >= 2 and len(cells[0]) <= 40:
-                    yield f"{cells[0]}: {' '.join(cells[1:])}"
-                elif cells:
-                    yield " ".join(cells)
+            rows = []
+            for row in item._tbl.tr_lst:  # cells as stored: a gridSpan of 50 million is not expanded
+                cells = [_text(_Cell(tc, item).text).strip() for tc in row.tc_lst]
+                rows.append([c for c in cells if c])
+            yield "table", [r for r in rows if r]
         else:
-            yield item.text
+            yield "text", _text(item.text)
 
 
-def _teams_old(lines: list[str]) -> list[tuple[str | None, str]]:
-    """Timing line, speaker line, text lines; [] when the file is not in this layout."""
+def _table_lines(rows: list[list[str]]) -> tuple[list[str], str]:
+    """A table as text lines: a speaker table as `Speaker: text`, any other row as its cells."""
+    columns = _speaker_columns(rows)
+    if columns is not None:
+        first, speaker, text = columns
+        lines = []
+        for row in rows[first:]:
+            if len(row) > max(speaker, text) and row[speaker] and len(row[speaker]) <= MAX_NAME:
+                lines.append(f"{row[speaker]}: {' '.join(row[text:])}")
+            elif row:
+                lines.append(" ".join(c for c in row if not TIME_CELL.match(c)))
+        return lines, "speaker table"
+    lines = []
+    for cells in rows:
+        if len(cells) >= 2 and len(cells[0]) <= 40:
+            lines.append(f"{cells[0]}: {' '.join(cells[1:])}")
+        else:
+            lines.append(" ".join(cells))
+    return lines, "table"
+
+
+def _speaker_columns(rows: list[list[str]]) -> tuple[int, int, int] | None:
+    """(first data row, speaker column, text column) when the table is a transcript, else None."""
+    if not rows:
+        return None
+    header = [c.strip().lower().rstrip(":") for c in rows[0]]
+    speaker = next((i for i, h in enumerate(header) if h in SPEAKER_HEADERS), None)
+    text = next((i for i, h in enumerate(header) if h in TEXT_HEADERS), None)
+    if speaker is not None and text is not None and speaker != text:
+        return 1, speaker, text
+    timed = [r for r in rows if len(r) >= 3 and TIME_CELL.match(r[0]) and len(r[1]) <= MAX_NAME]
+    if len(timed) >= max(2, 0.6 * len(rows)):  # Time | Speaker | Text without a header row
+        return 0, 1, 2
+    return None
+
+
+def _teams_cues(lines: list[str]) -> list[tuple[str | None, str]]:
+    """Timing line, speaker line, text lines; [] unless cues make up most of the document."""
+    cues = [i for i, line in enumerate(lines) if CUE_TIMING.match(line)]
+    filled = [line for line in lines if line.strip()]
+    if len(cues) < 2 or len(cues) < 0.2 * len(filled) or _before(lines, cues[0]) > 0.2 * len(filled):
+        return []
     blocks: list[tuple[str | None, str]] = []
-    i = 0
-    if sum(1 for line in lines if CUE_TIMING.match(line)) < 1:
-        return []
-    while i < len(lines):
-        if not CUE_TIMING.match(lines[i]):
-            i += 1
-            continue
-        speaker = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        j = i + 2
-        words = []
-        while j < len(lines) and not CUE_TIMING.match(lines[j]):
-            words.append(lines[j])
-            j += 1
-        blocks.append((speaker or None, " ".join(words)))
-        i = j
+    if _before(lines, cues[0]):
+        blocks.append((None, " ".join(lines[:cues[0]])))  # a title or preamble: kept, no speaker
+    for n, i in enumerate(cues):
+        body = [line.strip() for line in lines[i + 1:cues[n + 1] if n + 1 < len(cues) else len(lines)]
+                if line.strip()]
+        if len(body) >= 2 and len(body[0]) <= MAX_NAME and not body[0].endswith((".", "?", "!", ",")):
+            blocks.append((body[0], " ".join(body[1:])))
+        elif body:
+            blocks.append((None, " ".join(body)))
     return blocks
 
 
-def _teams_new(lines: list[str]) -> list[tuple[str | None, str]]:
-    """`Name   0:03` header lines followed by text; [] unless at least two headers are found."""
-    headers = [i for i, line in enumerate(lines) if SPEAKER_TIME.match(line.strip())]
-    if len(headers) < 2:
+def _teams_headers(lines: list[str]) -> list[tuple[str | None, str]]:
+    """`Name   0:03` header lines followed by text; [] unless they carry most of the document."""
+    filled = [line.strip() for line in lines if line.strip()]
+    headers = [i for i, line in enumerate(filled) if (m := SPEAKER_TIME.match(line)) and m.group("name")[0].isupper()]
+    if len(headers) < 2 or len(headers) < 0.3 * len(filled) or headers[0] > 0.2 * len(filled):
         return []
-    blocks = []
+    blocks: list[tuple[str | None, str]] = []
+    if headers[0]:
+        blocks.append((None, " ".join(filled[:headers[0]])))
     for n, i in enumerate(headers):
-        end = headers[n + 1] if n + 1 < len(headers) else len(lines)
-        header = SPEAKER_TIME.match(lines[i].strip())
+        end = headers[n + 1] if n + 1 < len(headers) else len(filled)
+        header = SPEAKER_TIME.match(filled[i])
         assert header is not None  # found by the same pattern above
-        name = header.group("name").strip()
-        blocks.append((name, " ".join(lines[i + 1:end])))
+        blocks.append((header.group("name").strip(), " ".join(filled[i + 1:end])))
     return blocks
+
+
+def _before(lines: list[str], index: int) -> int:
+    return sum(1 for line in lines[:index] if line.strip())

@@ -18,7 +18,8 @@ from icap_coder.ingest.speakers import LABEL, ROLE_LABEL
 
 def read_subtitles(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocument:
     data = read_bytes(path)
-    text, _ = decode(data)
+    decoded = decode(data)
+    text = decoded.text
     if not text.strip():
         raise SkippedFile("skipped, the file is empty", file=str(path))
     fmt = "srt" if path.suffix.lower() == ".srt" else "vtt"
@@ -31,7 +32,8 @@ def read_subtitles(path: Path, speakers: frozenset[str] = frozenset()) -> RawDoc
                           "timestamp lines", file=str(path)) from None
     cues = [(c.voice, html.unescape(" ".join(c.text.split()))) for c in captions]
     body, turns = render_turns(_speakers(cues, {s.lower() for s in speakers}))
-    return RawDocument(body, turns, fmt, {}, data)
+    layout = "voice tags" if any(voice for voice, _ in cues) else "cues"
+    return RawDocument(body, turns, fmt, {}, data, decoded.encoding, layout, decoded.notes)
 
 
 def _speakers(cues: list[tuple[str | None, str]], known: set[str]) -> list[tuple[str | None, str]]:

@@ -12,9 +12,11 @@ from icap_coder.ingest.speakers import find_turns
 
 def read_text(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocument:
     data = read_bytes(path)
-    text, _ = decode(data)
-    metadata, body = split_front_matter(text, str(path))
-    return RawDocument(body, find_turns(body, speakers), "text", metadata, data)
+    decoded = decode(data)
+    metadata, body = split_front_matter(decoded.text, str(path))
+    turns = find_turns(body, speakers)
+    layout = "labelled lines" if any(t.speaker for t in turns) else "plain text"
+    return RawDocument(body, turns, "text", metadata, data, decoded.encoding, layout, decoded.notes)
 
 
 def split_front_matter(text: str, file: str) -> tuple[dict[str, str], str]:

@@ -18,6 +18,7 @@ evidence; none is trusted alone:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
@@ -59,6 +60,7 @@ def anchor(text: str, quote: str, start: int | None = None, end: int | None = No
            before: str = "", after: str = "") -> Anchor:
     if not quote.strip():
         return Anchor("orphan")
+    quote = unicodedata.normalize("NFC", quote)
     places = occurrences(text, quote)
     if places:
         return _choose(text, places, start, before, after)

@@ -13,6 +13,7 @@ codes (Aanvullend in the thesis codebook).
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass
 
 from icap_coder.errors import IcapError
@@ -41,7 +42,7 @@ def inductive_group(codebook: Codebook) -> str:
 
 def resolve_code(codebook: Codebook, name: str) -> tuple[str, str, bool]:
     """A code as written by a person -> (group, code, in the codebook?)."""
-    name = " ".join(name.split())
+    name = unicodedata.normalize("NFC", " ".join(name.split()))
     codes = codebook.codes()
     for code in codes:
         if name.lower() in (code.name.lower(), code.path.lower()):

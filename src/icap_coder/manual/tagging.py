@@ -12,6 +12,7 @@ import difflib
 import getpass
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,7 @@ def find_root(path: Path) -> Path:
 
 def find_quote(place: Place, quote: str, start: int | None = None, end: int | None = None) -> tuple[int, int]:
     """Where the quote stands; errors say what was found instead and what to do."""
+    quote = unicodedata.normalize("NFC", quote)  # the transcript's text is NFC, whatever the terminal sends
     if start is not None or end is not None:
         if start is None or end is None or not 0 <= start < end <= len(place.text):
             raise IcapError(f"--start and --end must both be given, 0 <= start < end <= {len(place.text)}")

@@ -1,0 +1,189 @@
+"""Inputs read as the person meant them, or a warning that says what was guessed (issue 8).
+
+Each test builds the odd input that used to be misread without a word.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import unicodedata
+
+import pytest
+
+from conftest import icap
+from icap_coder.ingest.registry import read_document
+
+# -- encodings and Unicode ------------------------------------------------------------------------------
+LINES = ["I: Hoe gaat het met de coöperatie?", "R1: Goed – we werken aan één visie.", "I: En de burgers?",
+         "R1: Zij doen mee, ook in Malmö."]
+
+
+def warnings_of(raw) -> str:
+    return " | ".join(raw.notes)
+
+
+def test_utf8_with_one_cp1252_line_is_read_per_line_and_named(tmp_path):
+    path = tmp_path / "t.txt"
+    data = "\n".join(LINES[:2]).encode("utf-8") + b"\n" + LINES[2].encode("cp1252") + b"\n" + \
+        "R1: Caf\u00e9 ol\u00e9.".encode("cp1252") + b"\n"
+    path.write_bytes(data)
+    raw = read_document(path)
+    assert "Café olé." in raw.text and "coöperatie" in raw.text and "één" in raw.text
+    assert raw.encoding == "utf-8, 1 line cp1252" and "line 4" in warnings_of(raw)
+
+
+def test_utf8_bom_with_a_cp1252_byte_does_not_crash(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_bytes(codecs.BOM_UTF8 + "\n".join(LINES).encode("utf-8") + b"\nR1: Caf\xe9.\n")
+    raw = read_document(path)
+    assert "Café." in raw.text and raw.text.startswith("I: Hoe") and "cp1252" in warnings_of(raw)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_recognised(tmp_path, codec):
+    path = tmp_path / "t.txt"
+    path.write_bytes("\n".join(LINES).encode(codec))
+    raw = read_document(path)
+    assert raw.text.startswith("I: Hoe gaat het met de coöperatie?") and raw.encoding == codec.replace("-", "-", 1)
+    assert [t.speaker for t in raw.turns] == ["I", "R1", "I", "R1"]
+
+
+def test_all_cp1252_file_is_read_and_named(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_bytes("\n".join(LINES).encode("cp1252"))
+    raw = read_document(path)
+    assert "coöperatie" in raw.text and raw.encoding == "cp1252" and "cp1252" in warnings_of(raw)
+
+
+def test_decomposed_text_and_keywords_match(tmp_path):
+    """macOS and some transcription tools write ö as o + combining diaeresis; it must code like ö."""
+    folder = tmp_path / "t"
+    folder.mkdir()
+    text = "I: Werkt u samen?\nR1: De energiecoöperatie en de buurtcoöperatie werken samen.\n"
+    (folder / "R1.txt").write_text(unicodedata.normalize("NFD", text), encoding="utf-8")
+    book = tmp_path / "book.yaml"
+    yaml_text = ("codebook: t\nlanguages: [nl, sv]\ngroups:\n  - name: G\n    codes:\n"
+                 "      - {name: Coöperatie, keywords: {nl: ['*coöperatie'], sv: [långsiktig]}}\n")
+    book.write_text(unicodedata.normalize("NFD", yaml_text), encoding="utf-8")
+    result = icap("code", str(folder), "--codebook", str(book), "--out", str(tmp_path / "o"), "-f", "json")
+    assert result.returncode == 0, result.stderr
+    [coding] = json.loads(result.stdout)
+    assert coding["code"] == "Coöperatie" and coding["score"] == 2
+    assert unicodedata.is_normalized("NFC", coding["text"])
+
+
+def test_manifest_names_encoding_and_layout(tmp_path):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes("\n".join(LINES).encode("cp1252"))
+    assert icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none").returncode == 0
+    [entry] = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    assert entry["encoding"] == "cp1252" and entry["layout"] == "labelled lines"
+    assert len(entry["text_sha256"]) == 64
+
+
+# -- Word layouts ---------------------------------------------------------------------------------------
+def make_docx(path, paragraphs=(), table=None):
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                grid.cell(r, c).text = value
+    document.save(path)
+    return path
+
+
+def speakers_and_text(raw):
+    return [(t.speaker, raw.text[t.start:t.end]) for t in raw.turns]
+
+
+def test_one_timing_line_does_not_make_a_teams_export(tmp_path):
+    path = make_docx(tmp_path / "a.docx", ["Verslag van het gesprek", "I: Wanneer begon het?",
+                                           "R1: Om negen uur, zie 0:0:1 --> 0:0:5 in de opname.",
+                                           "0:0:1.0 --> 0:0:5.0", "R1: Daarna ging het snel."])
+    raw = read_document(path)
+    assert raw.format == "docx" and raw.text.startswith("Verslag van het gesprek")
+    assert ("R1", "Daarna ging het snel.") in speakers_and_text(raw)
+
+
+def test_lines_ending_in_a_time_are_not_teams_speakers(tmp_path):
+    path = make_docx(tmp_path / "a.docx", ["I: Hoe laat?", "R1: Het overleg begon om 9:30",
+                                           "I: En de tweede keer?", "R1: Toen begon het om 10:30"])
+    raw = read_document(path)
+    assert raw.layout == "labelled paragraphs"
+    assert [s for s, _ in speakers_and_text(raw)] == ["I", "R1", "I", "R1"]
+
+
+def test_text_before_the_first_teams_cue_is_kept(shared):
+    raw = read_document(shared / "corpora/teams-docx/transcript-01.docx")
+    assert raw.layout == "Teams cues" and raw.turns[0].speaker == "Jane Doe"
+
+
+@pytest.mark.parametrize("header", [["Tijd", "Spreker", "Tekst"], ["Time", "Speaker", "Text"], None])
+def test_speaker_tables_give_turns(tmp_path, header):
+    rows = [["00:00:01", "Interviewer", "Wat is uw rol?"], ["00:00:05", "Anna Bakker", "Ik ben wethouder."],
+            ["00:00:09", "Interviewer", "En de visie?"], ["00:00:12", "Anna Bakker", "Die is helder."]]
+    path = make_docx(tmp_path / "a.docx", ["Interview 3"], ([header] if header else []) + rows)
+    raw = read_document(path)
+    assert raw.layout == "speaker table"
+    assert speakers_and_text(raw)[1:] == [("Interviewer", "Wat is uw rol?"), ("Anna Bakker", "Ik ben wethouder."),
+                                          ("Interviewer", "En de visie?"), ("Anna Bakker", "Die is helder.")]
+
+
+def _rewrite_document_xml(path, change):
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        items = {name: archive.read(name) for name in archive.namelist()}
+    items["word/document.xml"] = change(items["word/document.xml"].decode("utf-8")).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in items.items():
+            archive.writestr(name, data)
+
+
+def test_a_huge_column_span_is_not_expanded(tmp_path):
+    import time
+
+    path = make_docx(tmp_path / "a.docx", ["I: Vraag?"], [["R1", "Antwoord over de visie."]])
+    _rewrite_document_xml(path, lambda xml: xml.replace("<w:tcPr>", '<w:tcPr><w:gridSpan w:val="50000000"/>', 1))
+    started = time.perf_counter()
+    raw = read_document(path)
+    assert time.perf_counter() - started < 5 and "Antwoord over de visie." in raw.text
+
+
+@pytest.mark.parametrize("change", [
+    lambda xml: xml.replace("<w:tcPr>", '<w:tcPr><w:gridSpan w:val="abc"/>', 1),
+    lambda xml: xml.replace("<w:tcPr>", "<w:tcPr><w:vMerge/>", 1),
+    lambda xml: xml.replace("w:document ", "w:notadocument ", 1).replace("</w:document>", "</w:notadocument>"),
+])
+def test_broken_word_xml_is_read_or_skipped_never_a_crash(tmp_path, change):
+    from icap_coder.ingest.base import SkippedFile
+
+    path = make_docx(tmp_path / "a.docx", ["I: Vraag?"], [["R1", "Antwoord."]])
+    _rewrite_document_xml(path, change)
+    try:
+        raw = read_document(path)
+    except SkippedFile as skipped:
+        assert str(skipped).startswith(f"{path}: skipped, not a readable Word")
+    else:
+        assert "Vraag?" in raw.text
+
+
+def test_a_zip_bomb_is_skipped(tmp_path, monkeypatch):
+    import zipfile
+
+    from icap_coder.ingest import docx as reader
+    from icap_coder.ingest.base import SkippedFile
+
+    monkeypatch.setattr(reader, "MAX_UNPACKED", 1_000_000)
+    path = make_docx(tmp_path / "a.docx", ["I: Vraag?"])
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/padding.bin", b"\0" * 3_000_000)
+    with pytest.raises(SkippedFile, match=r"unpacks to \d MB \(at most 1 MB\)"):
+        read_document(path)
