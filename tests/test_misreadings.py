@@ -187,3 +187,88 @@ def test_a_zip_bomb_is_skipped(tmp_path, monkeypatch):
         archive.writestr("word/media/padding.bin", b"\0" * 3_000_000)
     with pytest.raises(SkippedFile, match=r"unpacks to \d MB \(at most 1 MB\)"):
         read_document(path)
+
+
+# -- speakers ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("label", ["I1", "Int.", "Interviewer 1", "Q1", "Interviewer:", "Vraag"])
+def test_numbered_and_abbreviated_interviewers_are_not_coded(tmp_path, label):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    name = label.rstrip(":")
+    (folder / "R1.txt").write_text(f"{name}: Wat is de visie van de wethouder?\nR1: Ik weet het niet.\n"
+                                   f"{name}: En de strategie?\nR1: Dat weet ik ook niet.\n", encoding="utf-8")
+    result = icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "json")
+    assert result.returncode == 0 and json.loads(result.stdout) == [], result.stdout
+    assert "no interviewer recognised" not in result.stderr
+
+
+def test_annotation_lines_are_not_speakers(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("I: Wat ziet u?\nR1: Een kaart van de wijk.\nImage description: a map of the district.\n"
+                    "I: En nu?\nR1: Een foto.\nImage description: a photo of a street.\n", encoding="utf-8")
+    raw = read_document(path)
+    assert {t.speaker for t in raw.turns} == {"I", "R1"}
+    assert "Image description: a map" in raw.text[raw.turns[1].start:raw.turns[1].end]
+
+
+def test_a_document_without_a_recognised_interviewer_says_who_asks(tmp_path):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "a.txt").write_text("R: Wat doet u hier?\nAnna: Ik kijk naar de visie van de stad, en naar "
+                                  "de plannen.\nR: Waarom?\nAnna: Omdat het mijn werk is, al jaren.\n", encoding="utf-8")
+    result = icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none")
+    assert "no interviewer recognised" in result.stderr and "--interviewer R" in result.stderr
+
+
+# -- inline markers ------------------------------------------------------------------------------------------
+def test_a_marker_before_a_speaker_label_keeps_the_turns_apart_and_codes_the_turn(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("I: Hoe werkt u samen?\n[#Interne communicatie] R1: We werken in kokers.\nI: En verder?\n"
+                    "R1: Verder niets.\n", encoding="utf-8")
+    raw = read_document(path)
+    assert [t.speaker for t in raw.turns] == ["I", "R1", "I", "R1"]
+    result = icap("code", str(path), "--out", str(tmp_path / "o"), "-f", "json")
+    manual = [c for c in json.loads(result.stdout) if c["source"] == "manual"]
+    assert [(c["speaker"], c["text"]) for c in manual] == [("R1", "We werken in kokers.")]
+
+
+def test_a_marker_on_a_line_of_its_own_codes_the_turn_above_it(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("I: Hoe werkt u samen?\nR1: We werken in kokers.\n[#Interne communicatie]\nI: En verder?\n"
+                    "R1: Verder niets.\n", encoding="utf-8")
+    result = icap("code", str(path), "--out", str(tmp_path / "o"), "-f", "json")
+    manual = [c for c in json.loads(result.stdout) if c["source"] == "manual"]
+    assert [(c["speaker"], c["text"]) for c in manual] == [("R1", "We werken in kokers.")]
+
+
+def test_forty_thousand_markers_are_removed_in_linear_time(tmp_path):
+    import time
+
+    from icap_coder.ingest.markers import strip_markers
+    from icap_coder.model import Turn
+
+    text = "".join(f"R1: zin {n}. [#Evaluatie]\n" for n in range(40_000))
+    started = time.perf_counter()
+    clean, turns, markers = strip_markers(text, [Turn("R1", 4, len(text))])
+    assert time.perf_counter() - started < 3
+    assert len(markers) == 40_000 and "[#" not in clean and turns[0].end == len(clean.rstrip())
+
+
+# -- language ---------------------------------------------------------------------------------------------
+def test_speaker_labels_do_not_count_as_words_of_a_language(tmp_path):
+    """`I:` is an English stop word; a Dutch transcript with many short I: turns stays Dutch."""
+    from icap_coder.coding.nlp import detect_language
+
+    text = "".join(f"I: {q}\nR1: Ja.\n" for q in ["Visie?", "Strategie?", "Budget?", "Partners?", "Wethouder?"] * 4)
+    raw_turns = [line.split(": ", 1)[1] for line in text.splitlines()]
+    assert detect_language(" ".join(raw_turns), ["nl", "en"])[0] == "nl"
+
+
+def test_a_forced_language_that_codes_nothing_is_named(tmp_path):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "a.txt").write_text("I: Wat is de visie van de gemeente op innovatie?\nR1: De wethouder heeft een "
+                                  "duidelijke visie en een innovatiestrategie, en de gemeenteraad steunt die.\n",
+                                  encoding="utf-8")
+    result = icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none", "--lang", "en")
+    assert "coded as 'en' but reads as 'nl'" in result.stderr and "no automatic codings" in result.stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,6 +166,22 @@ def _process(job: _Job) -> DocumentResult | SkippedFile:
     return result
 
 
+def _interviewer_note(path: Path, segments: list[Segment]) -> list[str]:
+    """A warning when speakers were found but none of them is an interviewer: their questions get coded too."""
+    speakers = Counter(s.speaker for s in segments if s.speaker)
+    if len(speakers) < 2 or any(s.interviewer for s in segments):
+        return []
+
+    def asks(speaker: str) -> tuple[float, float]:
+        turns = [s.text for s in segments if s.speaker == speaker]
+        return sum(t.rstrip().endswith("?") for t in turns) / len(turns), -sum(map(len, turns)) / len(turns)
+
+    likely = max(speakers, key=asks)
+    return [f"{path}: no interviewer recognised among its speakers ({', '.join(sorted(speakers))}), so every "
+            f"turn is coded; {likely} asks most of the questions: pass --interviewer {likely} (or add it to "
+            "`interviewers:` in icap.yaml) if that is the interviewer"]
+
+
 def process_document(path: Path, relative: str, sheet_row: dict[str, str], codebook: Codebook,
                      settings: Settings, matcher_for: Callable[[str], LanguageMatcher],
                      tags: list[Tag] | None = None, tags_file: str = TAGS_FILE) -> DocumentResult:
@@ -174,8 +191,10 @@ def process_document(path: Path, relative: str, sheet_row: dict[str, str], codeb
     warnings: list[str] = []
     language = normalise_language(attributes.pop("language", "") or attributes.pop("lang", "")
                                   or settings.lang or "")
+    forced = bool(language)
+    spoken = " ".join(raw.text[t.start:t.end] for t in raw.turns)  # without speaker labels ("I:" is English)
     if not language:
-        language, confidence = nlp.detect_language(raw.text, codebook.languages)
+        language, confidence = nlp.detect_language(spoken, codebook.languages)
         if confidence < 0.5:
             warnings.append(f"{path}: language unclear, coded as '{language}'; set `language:` in its "
                             "front matter or the cases file, or pass --lang")
@@ -191,6 +210,12 @@ def process_document(path: Path, relative: str, sheet_row: dict[str, str], codeb
     if language in codebook.languages:
         coded = [s for s in segments if settings.code_interviewer or not s.interviewer]
         codings = matcher_for(language).code_segments(coded, settings.min_score)
+    if forced and not codings and language in codebook.languages:
+        detected, confidence = nlp.detect_language(spoken, codebook.languages)
+        if detected != language and confidence >= 0.6:
+            warnings.append(f"{path}: coded as '{language}' but reads as '{detected}', and got no automatic codings; "
+                            "check `--lang` or its `language:`")
+    warnings.extend(_interviewer_note(path, segments))
     codings, manual, notes = merge(document, segments, codings, raw.markers, tags or [], codebook, tags_file)
     warnings.extend(notes)
     return DocumentResult(document, segments, codings, warnings, manual)

@@ -12,19 +12,11 @@ import re
 from collections.abc import Callable, Set
 from typing import Any
 
+from icap_coder.ingest.speakers import is_interviewer
 from icap_coder.model import Document, Segment
 from icap_coder.settings import UNITS
 
-INTERVIEWER_LABELS = {"i", "q", "int", "interviewer", "interviewster", "onderzoeker", "moderator", "intervjuare"}
-
 SentenceSplitter = Callable[[str], list[tuple[int, int]]]
-
-
-def is_interviewer(speaker: str | None, interviewers: Set[str]) -> bool:
-    if not speaker:
-        return False
-    name = speaker.strip().lower()
-    return name in INTERVIEWER_LABELS or name in {s.lower() for s in interviewers}
 
 
 def segment_document(document: Document, unit: str, interviewers: Set[str] = frozenset(),

@@ -18,26 +18,51 @@ from icap_coder.model import Turn
 
 _TIME = r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?"
 _NAME = r"[^\W\d_][\w.'’\-]*(?: [\w.'’\-()]+){0,4}"
+_MARKERS = r"(?P<markers>(?:\[#[^\[\]\n]+\][ \t]*)*)"  # inline coding markers may stand before a label
 LABEL = re.compile(
-    rf"^[ \t]*(?:{_TIME}[ \t]+)?(?:\*\*)?(?P<name>{_NAME}?)(?:[ \t]*{_TIME})?(?:\*\*)?[ \t]*:(?:\*\*)?(?:[ \t]+|$)",
+    rf"^[ \t]*{_MARKERS}(?:{_TIME}[ \t]+)?(?:\*\*)?(?P<name>{_NAME}?)(?:[ \t]*{_TIME})?(?:\*\*)?[ \t]*:(?:\*\*)?"
+    r"(?:[ \t]+|$)",
     re.MULTILINE,
 )
-ROLE_LABEL = re.compile(
-    r"^(?:[IRQAPB]\d*|Int|Resp|Interviewer|Interviewee|Respondent(?: \d+)?|Moderator|Onderzoeker|"
-    r"Interviewster|Intervjuare|Geïnterviewde|Spreker \d+|Speaker \d+|Deelnemer \d+|Participant \d+)$",
-    re.IGNORECASE,
-)
+# One vocabulary of interview roles, used to find speakers and to tell interviewers from the people they ask.
+_NUMBER = r"(?:[ .]?\d+)?"
+INTERVIEWER_ROLE = re.compile(
+    rf"^(?:I|Q|Int\.?|Interviewer|Interviewster|Onderzoeker|Moderator|Intervjuare|Researcher|Facilitator|"
+    rf"Vraag|Vraagsteller|Question){_NUMBER}$", re.IGNORECASE)
+RESPONDENT_ROLE = re.compile(
+    rf"^(?:R|A|P|B|Resp\.?|Respondent|Interviewee|Geïnterviewde|Deelnemer|Participant|Spreker|Speaker|Talare|"
+    rf"Antwoord|Answer){_NUMBER}$", re.IGNORECASE)
+# Lines like "Image description: ..." or "Datum: ..." describe the interview; they are nobody's words.
+ANNOTATIONS = {"image description", "image", "beschrijving", "afbeelding", "note", "notes", "noot", "notitie",
+               "opmerking", "opmerkingen", "comment", "context", "observation", "observatie", "datum", "date",
+               "tijd", "time", "locatie", "location", "plaats", "duur", "duration", "deelnemers", "participants",
+               "aanwezig", "present", "titel", "title", "onderwerp", "subject", "transcript", "transcriptie",
+               "samenvatting", "summary", "bron", "source", "link", "url", "thema", "theme", "memo", "datum och tid",
+               "bild", "bildbeskrivning", "anteckning", "plats", "tid", "deltagare", "ämne", "sammanfattning"}
 MAX_LABEL = 40
+
+
+def is_role(name: str) -> bool:
+    return bool(INTERVIEWER_ROLE.match(name) or RESPONDENT_ROLE.match(name))
+
+
+def is_interviewer(name: str | None, interviewers: Set[str] = frozenset()) -> bool:
+    """An interviewer by role (I, Q1, Int., Interviewer 2, ...) or by a name the user gave."""
+    if not name:
+        return False
+    name = name.strip()
+    return bool(INTERVIEWER_ROLE.match(name)) or name.lower() in {s.lower() for s in interviewers}
 
 
 def find_turns(text: str, known_speakers: Set[str] = frozenset()) -> list[Turn]:
     """Split `text` into turns at speaker labels; text before the first label is a turn of no one."""
-    candidates = [m for m in LABEL.finditer(text) if len(m.group("name")) <= MAX_LABEL]
+    candidates = [m for m in LABEL.finditer(text) if len(m.group("name")) <= MAX_LABEL
+                  and m.group("name").strip().lower() not in ANNOTATIONS]
     counts = Counter(m.group("name").strip() for m in candidates)
     known = {s.lower() for s in known_speakers}
 
     def believed(name: str) -> bool:
-        return counts[name] >= 2 or bool(ROLE_LABEL.match(name)) or name.lower() in known
+        return counts[name] >= 2 or is_role(name) or name.lower() in known
 
     believed_count = sum(1 for m in candidates if believed(m.group("name").strip()))
     labelled = believed_count >= 2 or (believed_count == 1 and len(candidates) >= 2)

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from icap_coder.ingest.base import RawDocument, SkippedFile, decode, read_bytes, render_turns
-from icap_coder.ingest.speakers import LABEL, ROLE_LABEL
+from icap_coder.ingest.speakers import ANNOTATIONS, LABEL, is_role
 
 
 def read_subtitles(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocument:
@@ -40,6 +40,8 @@ def _speakers(cues: list[tuple[str | None, str]], known: set[str]) -> list[tuple
     labelled = []
     for voice, words in cues:
         match = None if voice else LABEL.match(words)
+        if match and match.group("name").strip().lower() in ANNOTATIONS:
+            match = None
         labelled.append((voice, match, words))
     counts = Counter(m.group("name").strip() for _, m, _ in labelled if m)
     blocks: list[tuple[str | None, str]] = []
@@ -49,10 +51,10 @@ def _speakers(cues: list[tuple[str | None, str]], known: set[str]) -> list[tuple
             current = voice.strip()
         elif match and _believed(match.group("name").strip(), counts, known):
             current = match.group("name").strip()
-            words = words[match.end():]
+            words = match.group("markers") + words[match.end():]  # the label goes, a coding marker stays
         blocks.append((current, words))
     return blocks
 
 
 def _believed(name: str, counts: Counter, known: set[str]) -> bool:
-    return counts[name] >= 2 or bool(ROLE_LABEL.match(name)) or name.lower() in known
+    return counts[name] >= 2 or is_role(name) or name.lower() in known

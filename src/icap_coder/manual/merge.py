@@ -129,9 +129,12 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
                            segment.end, group, code, "manual", 1.0, evidence, segment.text)
 
     for marker in markers:
-        for segment in _segments_at(segments, marker.position, marker.position):
-            add(segment, marker.code, f"[#{marker.code}] at line {marker.line}",
-                f"{document.path}:{marker.line}")
+        segment = _segment_of_marker(segments, marker)
+        if segment is None:
+            warnings.append(f"{document.path}:{marker.line}: marker [#{marker.code}] stands by no coded text; "
+                            "not applied: put it at the end of the turn it codes")
+            continue
+        add(segment, marker.code, f"[#{marker.code}] at line {marker.line}", f"{document.path}:{marker.line}")
     for tag in tags:
         where = f"{tags_file}:{tag.line}"
         found = anchor(document.text, tag.quote, tag.start, tag.end, tag.before, tag.after)
@@ -169,6 +172,17 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
     merged = sorted(rows.values(), key=lambda c: (c.segment, order.get(f"{c.group}/{c.code}", len(order)), c.code))
     counts.manual = sum(1 for c in merged if c.source == "manual")
     return merged, counts, warnings
+
+
+def _segment_of_marker(segments: list[Segment], marker: Marker) -> Segment | None:
+    """The segment a marker stands in; else, for a marker alone on its line, the segment above it, and for a
+    marker at the start of a line (`[#Code] R1: ...`), the segment that follows on that line."""
+    inside = [s for s in segments if s.start <= marker.position <= s.end]
+    if inside:
+        return inside[0]
+    if marker.alone:
+        return max((s for s in segments if s.end <= marker.position), key=lambda s: s.end, default=None)
+    return min((s for s in segments if s.start >= marker.position), key=lambda s: s.start, default=None)
 
 
 def _segments_at(segments: list[Segment], start: int, end: int) -> list[Segment]:
