@@ -214,8 +214,9 @@ def test_annotation_lines_are_not_speakers(tmp_path):
 def test_a_document_without_a_recognised_interviewer_says_who_asks(tmp_path):
     folder = tmp_path / "t"
     folder.mkdir()
-    (folder / "a.txt").write_text("R: Wat doet u hier?\nAnna: Ik kijk naar de visie van de stad, en naar "
-                                  "de plannen.\nR: Waarom?\nAnna: Omdat het mijn werk is, al jaren.\n", encoding="utf-8")
+    (folder / "a.txt").write_text("R: Wat doet u hier?\nAnna: Ik kijk naar de visie van de stad, en naar de "
+                                  "plannen.\nR: Waarom?\nAnna: Omdat het mijn werk is, al jaren.\n",
+                                  encoding="utf-8")
     result = icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none")
     assert "no interviewer recognised" in result.stderr and "--interviewer R" in result.stderr
 
@@ -272,3 +273,23 @@ def test_a_forced_language_that_codes_nothing_is_named(tmp_path):
                                   encoding="utf-8")
     result = icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none", "--lang", "en")
     assert "coded as 'en' but reads as 'nl'" in result.stderr and "no automatic codings" in result.stderr
+
+
+# -- one file of a study is read as part of the study ------------------------------------------------------
+def test_one_transcript_gets_the_case_attributes_and_tags_the_folder_run_gives(tmp_path):
+    import shutil
+
+    from conftest import EXAMPLES
+
+    study = tmp_path / "transcripts"
+    shutil.copytree(EXAMPLES, study)
+    a1 = study / "Amsterdam" / "A1-beleidsadviseur.txt"
+    assert icap("tag", str(a1), "aardgasvrij", "Overig/energietransitie").returncode == 0
+    whole = icap("code", str(study), "--out", str(tmp_path / "all"), "-f", "json")
+    one = icap("code", str(a1), "--out", str(tmp_path / "one"), "-f", "json")
+    assert one.returncode == 0, one.stderr
+    expected = [c for c in json.loads(whole.stdout) if c["document"] == "Amsterdam/A1-beleidsadviseur.txt"]
+    assert json.loads(one.stdout) == expected and any(c["source"] == "manual" for c in expected)
+    manifests = [json.loads((tmp_path / name / "manifest.json").read_text(encoding="utf-8")) for name in ("all", "one")]
+    entries = [next(d for d in m["documents"] if d["document"].endswith("A1-beleidsadviseur.txt")) for m in manifests]
+    assert entries[0] == entries[1] and entries[1]["attributes"]["role"] == "ambtenaar"

@@ -52,6 +52,21 @@ def discover(root: Path) -> tuple[list[Path], list[str]]:
     return found, warnings
 
 
+STUDY_MARKERS = ("tags.yaml", "tags.yml", "cases.csv", "cases.yaml", "cases.yml")
+
+
+def study_root(path: Path) -> Path:
+    """The transcripts folder a path belongs to: the folder itself, or for one transcript the nearest folder
+    above it with a tags or cases file (else its own folder). Every command finds it the same way, so one
+    file of a study gets the case, attributes and tags that coding the whole folder gives it."""
+    if path.is_dir():
+        return path
+    for folder in [path.parent, *path.parent.parents]:
+        if any((folder / name).is_file() for name in STUDY_MARKERS):
+            return folder
+    return path.parent
+
+
 def supported() -> str:
     return " ".join(READERS)
 

@@ -18,8 +18,7 @@ from pathlib import Path
 
 from icap_coder.errors import IcapError
 from icap_coder.ingest.base import SkippedFile
-from icap_coder.ingest.cases import CASE_FILES
-from icap_coder.ingest.registry import read_document
+from icap_coder.ingest.registry import read_document, study_root
 from icap_coder.manual.anchor import anchor_fields, locate
 from icap_coder.manual.merge import check_code, closest_codes, resolve_code
 from icap_coder.manual.tagsfile import TAGS_FILE, Tag, editing, today
@@ -54,16 +53,10 @@ def find_place(document: Path, root: Path | None = None, tags_path: Path | None 
 
 
 def find_root(path: Path) -> Path:
-    """The transcripts folder of a path: the folder itself, or for a transcript the nearest folder above it
-    that holds a tags file or a cases file (else the transcript's own folder)."""
-    if path.is_dir():
-        return path
-    if not path.is_file():
+    """The transcripts folder of a path (see ingest.registry.study_root)."""
+    if not path.exists():
         raise IcapError("no such file or folder; check the path", file=str(path))
-    for folder in [path.parent, *path.parent.parents]:
-        if (folder / TAGS_FILE).exists() or any((folder / name).exists() for name in CASE_FILES):
-            return folder
-    return path.parent
+    return study_root(path)
 
 
 def find_quote(place: Place, quote: str, start: int | None = None, end: int | None = None) -> tuple[int, int]:
