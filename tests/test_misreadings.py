@@ -293,3 +293,58 @@ def test_one_transcript_gets_the_case_attributes_and_tags_the_folder_run_gives(t
     manifests = [json.loads((tmp_path / name / "manifest.json").read_text(encoding="utf-8")) for name in ("all", "one")]
     entries = [next(d for d in m["documents"] if d["document"].endswith("A1-beleidsadviseur.txt")) for m in manifests]
     assert entries[0] == entries[1] and entries[1]["attributes"]["role"] == "ambtenaar"
+
+
+# -- analysis: unknown names are errors, not empty tables ---------------------------------------------------
+@pytest.mark.parametrize("args,message", [
+    (["--by", "rol"], "--by 'rol' is not an attribute of these documents; known: case, document, language, "
+                      "respondent, speaker, interview_date, organisation, project, role"),
+    (["--case", "Utrecht"], "--case 'Utrecht' is not a case here; cases: Amsterdam, Rotterdam"),
+    (["--group", "Leiderschapp"], "--group 'Leiderschapp' is not a code group; groups: Leiderschap"),
+    (["--code", "Visie"], "--code 'Visie' is not a code here"),
+    (["--speaker", "Nobody"], "--speaker 'Nobody' is not a speaker here"),
+    (["--document", "A9.txt"], "--document 'A9.txt' is not a document here"),
+])
+def test_unknown_filter_and_by_values_are_refused(example_run, args, message):
+    result = icap("compare", str(example_run), *args)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+
+
+def test_percent_does_not_change_with_filters(example_run):
+    whole = {(r["group"], r["code"]): r for r in json.loads(icap("compare", str(example_run), "-m", "percent",
+                                                                  "-f", "json").stdout)}
+    only = json.loads(icap("compare", str(example_run), "-m", "percent", "--group", "Netwerk", "-f", "json").stdout)
+    assert only and all(row == whole[(row["group"], row["code"])] for row in only)
+
+
+@pytest.mark.parametrize("damage,message", [
+    (lambda folder: (folder / "codings.csv").write_text("", encoding="utf-8"), "codings.csv is empty"),
+    (lambda folder: (folder / "codings.csv").write_text(
+        (folder / "codings.csv").read_text(encoding="utf-8")[:-40], encoding="utf-8"), "codings.csv:"),
+    (lambda folder: (folder / "manifest.json").write_text("[1, 2]", encoding="utf-8"), "manifest.json"),
+    (lambda folder: (folder / "manifest.json").write_text('{"documents": 5}', encoding="utf-8"), "manifest.json"),
+])
+def test_a_damaged_results_folder_is_refused(example_run, tmp_path, damage, message):
+    import shutil
+
+    folder = tmp_path / "results"
+    shutil.copytree(example_run, folder)
+    damage(folder)
+    result = icap("summary", str(folder))
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_a_very_long_turn_reads_back(tmp_path):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "a.txt").write_text("I: Vertel.\nR1: " + "De visie is helder. " * 12_000 + "\n", encoding="utf-8")
+    assert icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none").returncode == 0
+    result = icap("compare", str(tmp_path / "o"), "-f", "json")
+    assert result.returncode == 0, result.stderr
+
+
+def test_format_none_and_summary_csv(example_run):
+    assert icap("compare", str(example_run), "-f", "none").stdout == ""
+    assert icap("cooccur", str(example_run), "-f", "none").stdout == ""
+    lines = icap("summary", str(example_run), "-f", "csv").stdout.splitlines()
+    assert lines[0] == "group,code,case,segments,documents,respondents" and len(lines) > 20

@@ -96,9 +96,16 @@ def row_order(codebook: Codebook, codings: list[Coding]) -> list[Row]:
     return order
 
 
+BUILT_IN = ("case", "document", "language", "respondent", "speaker")
+
+
 def tabulate(codebook: Codebook, documents: list[Document], codings: list[Coding], by: str = "case",
-             column_values: list[str] | None = None) -> CrossTab:
-    """One pass over the codings; time linear in their number."""
+             column_values: list[str] | None = None, denominator: list[Coding] | None = None) -> CrossTab:
+    """One pass over the codings; time linear in their number.
+
+    `denominator`: the codings `percent` divides by (default: `codings`), so that
+    filtering codes or speakers does not change what 100% is.
+    """
     docs = {d.path: d for d in documents}
     if column_values is None:
         column_values = sorted({value_of(docs.get(c.document), by, c.speaker) for c in codings} if by == "speaker"
@@ -114,9 +121,14 @@ def tabulate(codebook: Codebook, documents: list[Document], codings: list[Coding
         for column in (value, TOTAL):
             if column not in coded:
                 continue
-            coded[column].add(coding, respondent)
             cells[((coding.group, coding.code), column)].add(coding, respondent)
             cells[((coding.group, ""), column)].add(coding, respondent)
+    for coding in codings if denominator is None else denominator:
+        document = docs.get(coding.document)
+        respondent = document.respondent if document else coding.document
+        for column in (value_of(document, by, coding.speaker), TOTAL):
+            if column in coded:
+                coded[column].add(coding, respondent)
     per_column = Counter(value_of(d, by) for d in documents) if by != "speaker" else Counter()
     per_column[TOTAL] = len(documents)
     return CrossTab(by, rows, columns, cells, coded, dict(per_column))

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from icap_coder.analysis.crosstab import BUILT_IN, CrossTab, tabulate
+from icap_coder.errors import IcapError
 from icap_coder.model import Codebook, Coding, Document, Segment
 
 if TYPE_CHECKING:
@@ -39,6 +41,26 @@ class Filters:
     def describe(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in vars(self).items() if v is not None)
 
+    def check(self, dataset: Dataset) -> None:
+        """A filter that names nothing in the data is a mistake, not an empty table: say what there is."""
+        groups = list(dict.fromkeys([g.name for g in dataset.codebook.groups] + [c.group for c in dataset.codings]))
+        codes = {c.name for c in dataset.codebook.codes()} | {c.path for c in dataset.codebook.codes()} | {
+            x for c in dataset.codings for x in (c.code, f"{c.group}/{c.code}")}
+        known = {"group": groups, "case": sorted({d.case for d in dataset.documents if d.case}),
+                 "document": [d.path for d in dataset.documents],
+                 "speaker": sorted({s.speaker for s in dataset.segments if s.speaker}
+                                   | {c.speaker for c in dataset.codings if c.speaker})}
+        what = {"group": "a code group", "case": "a case", "document": "a document", "speaker": "a speaker"}
+        for name in ("group", "case", "document", "speaker"):
+            value = getattr(self, name)
+            if value is not None and value not in known[name]:
+                shown = ", ".join(known[name][:12]) + (", ..." if len(known[name]) > 12 else "")
+                plural = {"group": "groups"}.get(name, f"{name}s")
+                raise IcapError(f"--{name} '{value}' is not {what[name]}" + (" here" if name != "group" else "")
+                                + f"; {plural}: {shown or 'none'}")
+        if self.code is not None and self.code not in codes:
+            raise IcapError(f"--code '{self.code}' is not a code here; `icap codebook show` lists the codes")
+
 
 @dataclass
 class Dataset:
@@ -48,6 +70,7 @@ class Dataset:
     codings: list[Coding]
     meta: dict[str, Any] = field(default_factory=dict)  # codebook hash, unit, date, counts: for the method appendix
     warnings: list[str] = field(default_factory=list)  # of the run that coded it: skipped files, tags not applied
+    unfiltered: list[Coding] | None = None  # the codings of these documents before filtering codes and speakers
 
     def filtered(self, filters: Filters) -> Dataset:
         documents = [d for d in self.documents
@@ -56,8 +79,22 @@ class Dataset:
         names = {d.path for d in documents}
         codings = [c for c in self.codings if filters.keep(c) and c.document in names]
         codebook = _only_group(self.codebook, filters.group) if filters.group else self.codebook
+        base = [c for c in self.base_codings() if c.document in names]
         return Dataset(codebook, documents, [s for s in self.segments if s.document in names], codings,
-                       {**self.meta, "filters": filters.describe()}, self.warnings)
+                       {**self.meta, "filters": filters.describe()}, self.warnings, base)
+
+    def table(self, by: str = "case") -> CrossTab:
+        """The cross-tabulation every measure and format of this dataset is computed from."""
+        return tabulate(self.codebook, self.documents, self.codings, by, denominator=self.base_codings())
+
+    def check_by(self, by: str) -> None:
+        known = list(BUILT_IN) + sorted({key for d in self.documents for key in d.attributes} - set(BUILT_IN))
+        if by not in known:
+            raise IcapError(f"--by '{by}' is not an attribute of these documents; known: {', '.join(known)}")
+
+    def base_codings(self) -> list[Coding]:
+        """The codings before any filter on codes, speakers or sources: what `percent` divides by."""
+        return self.codings if self.unfiltered is None else self.unfiltered
 
 
 def _only_group(codebook: Codebook, group: str) -> Codebook:

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from icap_coder import __version__
-from icap_coder.analysis.crosstab import TOTAL, CrossTab, tabulate
+from icap_coder.analysis.crosstab import TOTAL, CrossTab
 from icap_coder.analysis.dataset import Dataset
 from icap_coder.analysis.quotes import best_quotes, excerpt, top_terms
 from icap_coder.analysis.tables import Table, caption, wide
@@ -80,8 +80,8 @@ class Report:
 
 
 def build(dataset: Dataset, by: str = "case", measure: str = "segments", quotes: int = 2) -> Report:
-    table = tabulate(dataset.codebook, dataset.documents, dataset.codings, by)
-    case_table = tabulate(dataset.codebook, dataset.documents, dataset.codings, "case")
+    table = dataset.table(by)
+    case_table = dataset.table("case")
     respondent = {d.path: d.respondent for d in dataset.documents}
     groups = {g.name: g for g in dataset.codebook.groups}
     elements = []

@@ -186,6 +186,7 @@ def load_dataset(paths: list[Path], codebook: Path | None, project: Path | None,
         dataset = from_run(result, book, settings.unit)
     for text in dataset.warnings:  # a tag not applied, a file skipped: the tables are short of it
         warn(text)
+    filters.check(dataset)
     return dataset.filtered(filters)
 
 

@@ -68,7 +68,7 @@ def compare(
     """
     from icap_coder.analysis import tables
     from icap_coder.analysis.cooccurrence import cooccurrence
-    from icap_coder.analysis.crosstab import MEASURES, tabulate
+    from icap_coder.analysis.crosstab import MEASURES
     from icap_coder.export import comparison, formats
 
     if measure not in MEASURES:
@@ -78,7 +78,8 @@ def compare(
     if export and export.suffix.lower() not in (*comparison.SUFFIXES, ".html", ".docx"):
         raise IcapError("unknown export format; use .csv .xlsx .md .json .png .svg .html or .docx", file=str(export))
     dataset = load_dataset(paths, codebook, project, tags, filters(group, code, case, speaker, document, source))
-    table = tabulate(dataset.codebook, dataset.documents, dataset.codings, by)
+    dataset.check_by(by)
+    table = dataset.table(by)
     if export and export.suffix.lower() in (".html", ".docx"):
         _write_report(export, dataset, by, measure, 2)
     elif export:
@@ -88,7 +89,7 @@ def compare(
         from icap_coder.cli.render import matrix_table
 
         out.print(matrix_table(table, measure, tables.caption(table, measure)))
-    else:
+    elif fmt is not OutputFormat.none:
         data = tables.long(table) if layout == "long" else tables.wide(table, measure)
         print_records(formats.records(data), fmt, data[0])
 
@@ -122,7 +123,11 @@ def summary(
         message(f"icap: wrote {export}")
     elif fmt is OutputFormat.json:
         print(report_data.json_text(report))
-    else:
+    elif fmt is OutputFormat.csv:
+        from icap_coder.export import formats
+
+        print(formats.csv_text(report.counts_table()), end="")
+    elif fmt is OutputFormat.table:
         from icap_coder.cli.render import print_report
 
         print_report(out, report)
@@ -165,5 +170,5 @@ def cooccur(
         from icap_coder.cli.render import cooccurrence_table
 
         out.print(cooccurrence_table(data, level))
-    else:
+    elif fmt is not OutputFormat.none:
         print_records(formats.records(data), fmt, data[0])

@@ -15,7 +15,9 @@ transcripts again, so every table made from it is the same.
 from __future__ import annotations
 
 import csv
+import io
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -100,32 +102,55 @@ def is_results_folder(path: Path) -> bool:
 
 
 def read_results(folder: Path, codebook: Codebook) -> Dataset:
-    """What `icap code --out FOLDER` wrote, as the Dataset the run had."""
+    """What `icap code --out FOLDER` wrote, as the Dataset the run had; a damaged folder is refused."""
+    manifest = _manifest(folder)
+    book = manifest.get("codebook") or {}
+    if not isinstance(book, dict):
+        raise _damaged(folder / "manifest.json", "'codebook' is not a mapping")
+    if book.get("sha256") and codebook.sha256 and book["sha256"] != codebook.sha256:
+        raise IcapError(f"these results were coded with another codebook ({book.get('path')}); pass it "
+                        "with --codebook so rows and labels match", file=str(folder))
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        book = manifest.get("codebook", {})
-        if book.get("sha256") and codebook.sha256 and book["sha256"] != codebook.sha256:
-            raise IcapError(f"these results were coded with another codebook ({book.get('path')}); pass it "
-                            "with --codebook so rows and labels match", file=str(folder))
         entries = _document_entries(folder, manifest)
         documents = [_document(entry) for entry in entries]
         interviewer = {entry["document"]: set(entry.get("interviewers", ())) for entry in entries}
-        segments = [Segment(r["document"], r["case"], r["speaker"], int(r["segment"]), r["unit"], int(r["start"]),
-                            int(r["end"]), r["language"], r["text"],
-                            r["speaker"] in interviewer.get(r["document"], ()))
-                    for r in _csv(folder / "segments.csv")] if (folder / "segments.csv").is_file() else []
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _damaged(folder / "documents.jsonl", f"a document entry is not as icap writes it ({exc})") from None
+    segments = [Segment(r["document"], r["case"], r["speaker"], int(r["segment"]), r["unit"], int(r["start"]),
+                        int(r["end"]), r["language"], r["text"], r["speaker"] in interviewer.get(r["document"], ()))
+                for r in _rows(folder / "segments.csv", SEGMENT_COLUMNS)] if (folder / "segments.csv").is_file() else []
+    try:
         codings = [Coding(r["document"], r["case"], r["speaker"], int(r["segment"]), int(r["start"]),
                           int(r["end"]), r["group"], r["code"], r["source"], float(r["score"]), r["evidence"],
-                          r["text"]) for r in _csv(folder / "codings.csv")]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise IcapError(f"not a readable icap results folder ({exc}); run `icap code --out` again",
-                        file=str(folder)) from None
+                          r["text"]) for r in _rows(folder / "codings.csv", CODING_COLUMNS)]
+    except ValueError as exc:
+        raise _damaged(folder / "codings.csv", f"a score is not a number ({exc})") from None
+    counts = manifest.get("counts") or {}
+    if isinstance(counts, dict) and isinstance(counts.get("codings"), int) and counts["codings"] != len(codings):
+        raise _damaged(folder / "codings.csv", f"it has {len(codings)} codings, the manifest says "
+                                               f"{counts['codings']}")
     rejected = sum(e["rejected"] for e in entries) if all("rejected" in e for e in entries) else None
     return of(codebook, documents, segments, codings, rejected, {
         "codebook": book.get("name", codebook.name), "codebook_version": book.get("version", ""),
         "codebook_sha256": book.get("sha256", ""), "codebook_path": book.get("path", ""),
-        "unit": manifest.get("options", {}).get("unit", ""), "coded_at": manifest.get("created", "")},
-        [str(w) for w in manifest.get("skipped", []) + manifest.get("warnings", [])])
+        "unit": (manifest.get("options") or {}).get("unit", ""), "coded_at": manifest.get("created", "")},
+        [str(w) for w in list(manifest.get("skipped") or []) + list(manifest.get("warnings") or [])])
+
+
+def _damaged(path: Path, what: str, line: int | None = None) -> IcapError:
+    return IcapError(f"not a readable icap results file: {what}; run `icap code --out` again", file=str(path),
+                     line=line)
+
+
+def _manifest(folder: Path) -> dict[str, Any]:
+    path = folder / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise _damaged(path, f"{type(exc).__name__}: {exc}") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("documents"), list):
+        raise _damaged(path, "it is not a mapping with a list of documents")
+    return manifest
 
 
 def _document_entries(folder: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
@@ -144,6 +169,30 @@ def _document(entry: dict[str, Any]) -> Document:
                     entry.get("language", ""), entry.get("encoding", ""), entry.get("layout", ""))
 
 
-def _csv(path: Path) -> Iterator[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as stream:
-        yield from csv.DictReader(stream)
+def _rows(path: Path, columns: list[str]) -> Iterator[dict[str, str]]:
+    """The rows of a results CSV, each complete; an empty, cut-off or foreign file is refused."""
+    csv.field_size_limit(sys.maxsize if sys.maxsize < 2**63 else 2**62)  # a long turn is one long field
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:
+            text = stream.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _damaged(path, f"{type(exc).__name__}: {exc}") from None
+    if not text.strip():
+        raise IcapError(f"{path.name} is empty; run `icap code --out` again", file=str(path))
+    if not text.endswith("\n"):
+        raise _damaged(path, "it ends in the middle of a row (cut off)")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+        if header[:len(columns)] != columns:
+            raise _damaged(path, f"its columns are {', '.join(header[:4])}..., not icap's", 1)
+        for row in reader:
+            if len(row) < len(columns):
+                raise _damaged(path, f"a row has {len(row)} fields, not {len(columns)}", reader.line_num)
+            record = dict(zip(header, row))
+            for name in ("segment", "start", "end"):
+                if not record[name].isdigit():
+                    raise _damaged(path, f"'{name}' is '{record[name][:20]}', not a number", reader.line_num)
+            yield record
+    except csv.Error as exc:
+        raise _damaged(path, str(exc), reader.line_num) from None
