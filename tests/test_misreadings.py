@@ -348,3 +348,19 @@ def test_format_none_and_summary_csv(example_run):
     assert icap("cooccur", str(example_run), "-f", "none").stdout == ""
     lines = icap("summary", str(example_run), "-f", "csv").stdout.splitlines()
     assert lines[0] == "group,code,case,segments,documents,respondents" and len(lines) > 20
+
+
+# -- the terminal shows transcript text as text -----------------------------------------------------------------
+def test_brackets_in_transcripts_and_names_are_shown_not_interpreted(tmp_path):
+    folder = tmp_path / "t"
+    folder.mkdir(parents=True)
+    (folder / "a.txt").write_text("---\ncase: '[/case]'\n---\nI: Wat is de visie?\nR1: De visie [inaudible] is "
+                                  "helder [laughs] en "
+                                  "de strategie [/laughs] ook [bold]echt[/bold].\n", encoding="utf-8")
+    for command in (["code", str(tmp_path / "t"), "--out", str(tmp_path / "o")], ["summary", str(tmp_path / "o")],
+                    ["compare", str(tmp_path / "o")], ["cooccur", str(tmp_path / "o")]):
+        result = icap(*command)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (command, result.stderr)
+        assert "[/case]" in result.stdout or command[0] == "cooccur", command
+    quotes = icap("summary", str(tmp_path / "o")).stdout
+    assert "[inaudible]" in quotes and "[laughs]" in quotes and "[bold]echt[/bold]" in quotes

@@ -34,11 +34,12 @@ def summary_table(table_data: CrossTab, note: str = "") -> Table:
     for column in table_data.columns:
         label = column if column != TOTAL else "Total"
         docs = table_data.documents_per_column.get(column)
+        label = escape(label)
         table.add_column(f"{label}\n[dim]{docs} docs[/dim]" if docs is not None and column != TOTAL else label,
                          justify="right")
     for row in table_data.rows:
         group, code = row
-        name = f"[bold]{group}[/bold]" if not code else f"  {code}"
+        name = f"[bold]{escape(group)}[/bold]" if not code else f"  {escape(code)}"
         table.add_row(name, *[_cell(table_data.cells[(row, column)]) for column in table_data.columns])
     return table
 
@@ -59,19 +60,20 @@ def codebook_rows(book: Codebook, lang: str | None = None) -> list[dict[str, Any
 
 
 def codebook_table(book: Codebook, lang: str | None = None) -> Table:
-    table = Table(title=f"{book.name} (version {book.version})", show_lines=True)
+    table = Table(title=escape(f"{book.name} (version {book.version})"), show_lines=True)
     for column in ("Group / code", "Definition", "Keywords"):
         table.add_column(column, overflow="fold")
     for group in book.groups:
-        table.add_row(f"[bold]{group.name}[/bold]" + (f"\n[dim]{group.label.get('en', '')}[/dim]"
-                                                      if group.label else ""), group.definition, "")
+        table.add_row(f"[bold]{escape(group.name)}[/bold]" + (f"\n[dim]{escape(group.label.get('en', ''))}[/dim]"
+                                                              if group.label else ""), escape(group.definition), "")
         for code in group.codes:
             label = code.label.get("en", "")
             languages = [lang] if lang else book.languages
             keywords = "[dim]inductive: coded by hand[/dim]" if code.inductive else "\n".join(
-                f"[bold]{language}[/bold] " + ", ".join(code.keywords[language]) for language in languages
+                f"[bold]{language}[/bold] " + escape(", ".join(code.keywords[language])) for language in languages
                 if code.keywords.get(language))
-            table.add_row(f"  {code.name}" + (f"\n  [dim]{label}[/dim]" if label else ""), code.definition, keywords)
+            table.add_row(f"  {escape(code.name)}" + (f"\n  [dim]{escape(label)}[/dim]" if label else ""),
+                          escape(code.definition), keywords)
     return table
 
 
@@ -98,21 +100,21 @@ def evaluation_table(book: Codebook, result: Evaluation) -> Table:
     for column in ("Element / code", "support", "precision", "recall", "F1"):
         table.add_column(column, justify="left" if column.startswith("Element") else "right")
     for row in evaluation_rows(book, result):
-        name = f"  {row['code']}" if row["code"] else f"[bold]{row['group']}[/bold]"
+        name = f"  {escape(row['code'])}" if row["code"] else f"[bold]{escape(row['group'])}[/bold]"
         table.add_row(name, str(row["support"]), f"{row['precision']:.2f}", f"{row['recall']:.2f}",
                       f"{row['f1']:.2f}")
     return table
 
 
 def matrix_table(data: CrossTab, measure: str, note: str) -> Table:
-    table = Table(title=f"{measure} by {data.by}", caption=note)
+    table = Table(title=escape(f"{measure} by {data.by}"), caption=escape(note))
     table.add_column("Element / code")
     for column in data.columns:
-        table.add_column(column, justify="right")
+        table.add_column(escape(column), justify="right")
     for row in data.rows:
         values = [data.value(row, column, measure) for column in data.columns]
         shown = [presence(v) if measure == "presence" else (f"{v:g}" if v else "[dim]0[/dim]") for v in values]
-        table.add_row(f"[bold]{row[0]}[/bold]" if not row[1] else f"  {row[1]}", *shown)
+        table.add_row(f"[bold]{escape(row[0])}[/bold]" if not row[1] else f"  {escape(row[1])}", *shown)
     return table
 
 
@@ -123,12 +125,12 @@ def cooccurrence_table(data: tuple[list[str], list[list[Any]]], level: str) -> T
         view.add_column(column, justify="left" if column.startswith(level) else "right",
                         overflow="fold", no_wrap=not column.startswith(level))
     for row in data[1]:
-        view.add_row(*map(str, row))
+        view.add_row(*(escape(str(value)) for value in row))
     return view
 
 
 def inductive_table(rows: list[dict[str, Any]], source: str) -> Table:
-    table = Table(title=f"Inductive codes not in {source}")
+    table = Table(title=escape(f"Inductive codes not in {source}"))
     for column in ("group", "code", "segments", "documents", "looks like"):
         table.add_column(column, justify="right" if column in ("segments", "documents") else "left")
     for row in rows:
@@ -140,23 +142,25 @@ def inductive_table(rows: list[dict[str, Any]], source: str) -> Table:
 def print_report(console: Console, report: Report) -> None:
     """The per-element summary on screen: numbers per case, evidence, best quotes."""
     for element in report.elements:
-        console.rule(f"[bold]{element.group}[/bold]" + (f" ({element.label})" if element.label else ""))
+        console.rule(f"[bold]{escape(element.group)}[/bold]" + (f" ({escape(element.label)})" if element.label else ""))
         table = Table(show_edge=False)
         table.add_column("code")
         cases = [block.case for block in element.cases]
         for case in cases:
-            table.add_column(case, justify="right")
+            table.add_column(escape(case), justify="right")
         for n, (code, *_rest) in enumerate(element.cases[0].numbers if element.cases else []):
             cells = []
             for block in element.cases:
                 _, s, d, r = block.numbers[n]
                 cells.append(f"{s} [dim]({d}/{r})[/dim]" if s else "[dim]0[/dim]")
-            table.add_row(code or "[bold]all codes[/bold]", *cells)
+            table.add_row(escape(code) if code else "[bold]all codes[/bold]", *cells)
         console.print(table)
         if element.terms:
-            console.print("[dim]evidence:[/dim] " + ", ".join(f"{t} ({n})" for t, n in element.terms))
+            console.print("[dim]evidence:[/dim] " + escape(", ".join(f"{t} ({n})" for t, n in element.terms)))
         for block in element.cases:
             for quote in block.quotes:
-                console.print(f"  [italic]“{quote.text}”[/italic] [dim]— {quote.respondent}, {block.case}, "
-                              f"{quote.code}{', manual' if quote.source == 'manual' else ''}[/dim]", highlight=False)
-    console.print(f"[dim]cell: segments (documents/respondents) · {report.appendix[0][1]}[/dim]")
+                source = f"{quote.respondent}, {block.case}, {quote.code}" + (
+                    ", manual" if quote.source == "manual" else "")
+                console.print(f"  [italic]“{escape(quote.text)}”[/italic] [dim]— {escape(source)}[/dim]",
+                              highlight=False)
+    console.print(f"[dim]cell: segments (documents/respondents) · {escape(report.appendix[0][1])}[/dim]")
