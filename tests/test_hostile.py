@@ -6,6 +6,8 @@ these tests feed each kind of file the inputs that used to crash icap.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import icap
@@ -106,3 +108,74 @@ def test_impossible_date_in_front_matter_is_kept_as_written(tmp_path):
     manifest = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
     attributes = next(d for d in manifest["documents"] if d["document"] == "R2.txt")["attributes"]
     assert attributes == {"date": "2026-02-30", "time": "9:30"}
+
+
+# -- cases.csv --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("content,message", [
+    ("document,case\nR1.txt,Delft\nR1.txt,Gouda\n", "cases.csv:3: document 'R1.txt' has a row already (line 2)"),
+    ('document,case,role\nR1.txt,"Delft,ambtenaar\nR2.txt,Gouda,burger\n', 'cases.csv:2: a quote (") is opened'),
+    ("document,case,memo\nR1.txt,Delft," + "x" * 200_000 + "\n", None),  # a long cell is read, not a crash
+    ("document,case\nR1.txt,Delft\x00\n", None),
+])
+def test_cases_csv_mistakes(tmp_path, content, message):
+    folder = transcripts(tmp_path)
+    (folder / "cases.csv").write_text(content, encoding="utf-8")
+    result = icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none")
+    if message is None:
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    else:
+        assert message in one_error_line(result)
+
+
+# -- exports ---------------------------------------------------------------------------------------------
+def test_control_characters_never_break_an_export(tmp_path):
+    folder = transcripts(tmp_path)
+    (folder / "R2.txt").write_text("---\nrole: \"amb\\x01tenaar\"\n---\nI: Wat is de visie?\n"
+                                   "R2: De visie\x01 is\x08 helder\x1b[31m en de strategie ook.\n", encoding="utf-8")
+    result = icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none")
+    assert result.returncode == 0 and "3 control characters" in result.stderr, result.stderr
+    for suffix in ("docx", "xlsx", "html", "md", "json", "csv"):
+        exported = icap("summary", str(tmp_path / "o"), "--export", str(tmp_path / f"s.{suffix}"))
+        assert exported.returncode == 0 and "Traceback" not in exported.stderr, (suffix, exported.stderr)
+    for suffix in ("docx", "xlsx", "html", "png", "svg"):
+        exported = icap("compare", str(tmp_path / "o"), "--by", "role", "--export", str(tmp_path / f"c.{suffix}"))
+        assert exported.returncode == 0 and "Traceback" not in exported.stderr, (suffix, exported.stderr)
+    assert "\x1b" not in icap("summary", str(tmp_path / "o")).stdout  # no escape sequences reach the terminal
+
+
+@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://evil\")", "+31 6 1234", "-ja, zeker", "@SUM(A1)"])
+def test_cells_that_a_spreadsheet_would_run_are_guarded(tmp_path, value):
+    import csv
+
+    import openpyxl
+
+    folder = transcripts(tmp_path)
+    (folder / "R2.txt").write_text(f"---\ncase: '{value}'\n---\nI: Wat is de visie?\nR2: {value} De visie is "
+                                   "helder.\n", encoding="utf-8")
+    assert icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none").returncode == 0
+    assert icap("compare", str(tmp_path / "o"), "--export", str(tmp_path / "c.xlsx")).returncode == 0
+    assert icap("compare", str(tmp_path / "o"), "--export", str(tmp_path / "c.csv")).returncode == 0
+    sheet = openpyxl.load_workbook(tmp_path / "c.xlsx")["segments"]
+    [cell] = [cell for cell in sheet[2] if cell.value == value]  # exact, stored as text with Excel's quote prefix
+    assert cell.data_type == "s" and cell.quotePrefix
+    header = next(csv.reader((tmp_path / "c.csv").open(encoding="utf-8")))
+    assert f"'{value}" in header
+    rows = list(csv.DictReader((tmp_path / "o" / "codings.csv").open(encoding="utf-8")))
+    assert any(r["case"] == f"'{value}" and r["text"].startswith(f"'{value}") for r in rows)
+    # and reading the results folder back gives the text as it was
+    back = icap("compare", str(tmp_path / "o"), "-f", "json")
+    assert value in json.loads(back.stdout)[0]
+    raw = icap("code", str(folder), "--out", str(tmp_path / "raw"), "-f", "none", "--no-cell-guard")
+    assert raw.returncode == 0
+    rows = list(csv.DictReader((tmp_path / "raw" / "codings.csv").open(encoding="utf-8")))
+    assert any(r["case"] == value for r in rows)
+
+
+def test_markdown_exports_escape_html(tmp_path):
+    folder = transcripts(tmp_path)
+    (folder / "R2.txt").write_text("I: Wat is de visie?\nR2: De visie <script>alert(1)</script> is helder.\n",
+                                   encoding="utf-8")
+    assert icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none").returncode == 0
+    assert icap("summary", str(tmp_path / "o"), "--export", str(tmp_path / "s.md")).returncode == 0
+    text = (tmp_path / "s.md").read_text(encoding="utf-8")
+    assert "<script>" not in text and "&lt;script&gt;" in text

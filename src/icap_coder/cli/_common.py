@@ -100,6 +100,9 @@ TagsOption = Annotated[Path | None, typer.Option(
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="What to print on stdout.")]
 ExportOption = Annotated[Path | None, typer.Option(
     "--export", "-e", help="Write to FILE; the format follows the suffix.")]
+CellGuardOption = Annotated[bool, typer.Option(
+    "--cell-guard/--no-cell-guard",
+    help="In CSV/XLSX files, store cells that begin with = + - @ as text, not formulas (CSV: a leading ').")]
 CoderOption = Annotated[str | None, typer.Option(
     "--coder", help="Who codes [default: $ICAP_CODER or your login].")]
 RootOption = Annotated[Path | None, typer.Option(

@@ -10,6 +10,7 @@ import typer
 from icap_coder.cli._common import (
     AnalysisPaths,
     CaseFilter,
+    CellGuardOption,
     CodebookOption,
     CodeFilter,
     DocumentFilter,
@@ -61,6 +62,7 @@ def compare(
     codebook: CodebookOption = None, project: ProjectOption = None, tags: TagsOption = None,
     group: GroupFilter = None, code: CodeFilter = None, case: CaseFilter = None, speaker: SpeakerFilter = None,
     document: DocumentFilter = None, source: SourceFilter = None, export: ExportOption = None,
+    cell_guard: CellGuardOption = True,
 ) -> None:
     """Cross-case comparison: groups and codes against the values of an attribute.
 
@@ -83,7 +85,7 @@ def compare(
     if export and export.suffix.lower() in (".html", ".docx"):
         _write_report(export, dataset, by, measure, 2)
     elif export:
-        comparison.write(export, table, measure, layout, cooccurrence(dataset.codings))
+        comparison.write(export, table, measure, layout, cooccurrence(dataset.codings), cell_guard)
         message(f"icap: wrote {export}")
     elif fmt is OutputFormat.table:
         from icap_coder.cli.render import matrix_table
@@ -103,6 +105,7 @@ def summary(
     codebook: CodebookOption = None, project: ProjectOption = None, tags: TagsOption = None,
     group: GroupFilter = None, code: CodeFilter = None, case: CaseFilter = None, speaker: SpeakerFilter = None,
     document: DocumentFilter = None, source: SourceFilter = None, export: ExportOption = None,
+    cell_guard: CellGuardOption = True,
 ) -> None:
     """Per element: coded segments, documents, respondents per case, the evidence, and the best quotes.
 
@@ -119,7 +122,7 @@ def summary(
         return
     report = build(dataset, "case", "segments", quotes)
     if export:
-        report_data.write(export, report)
+        report_data.write(export, report, cell_guard)
         message(f"icap: wrote {export}")
     elif fmt is OutputFormat.json:
         print(report_data.json_text(report))
@@ -144,6 +147,7 @@ def cooccur(
     codebook: CodebookOption = None, project: ProjectOption = None, tags: TagsOption = None,
     group: GroupFilter = None, code: CodeFilter = None, case: CaseFilter = None, speaker: SpeakerFilter = None,
     document: DocumentFilter = None, source: SourceFilter = None, export: ExportOption = None,
+    cell_guard: CellGuardOption = True,
 ) -> None:
     """Codes applied to the same segments: counts and the c-coefficient (n12 / (n1 + n2 - n12)).
 
@@ -155,8 +159,8 @@ def cooccur(
 
     if level not in ("code", "group"):
         raise IcapError(f"--level must be code or group, not '{level}'")
-    writers = {".csv": lambda path, data: formats.write_text(path, formats.csv_text(data)),
-               ".xlsx": lambda path, data: formats.write_xlsx(path, {"cooccurrence": data}),
+    writers = {".csv": lambda path, data: formats.write_text(path, formats.csv_text(data, cell_guard)),
+               ".xlsx": lambda path, data: formats.write_xlsx(path, {"cooccurrence": data}, guard=cell_guard),
                ".md": lambda path, data: formats.write_text(path, formats.markdown_table(data)),
                ".json": lambda path, data: formats.write_text(path, formats.records_json(formats.records(data)))}
     if export and export.suffix.lower() not in writers:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from icap_coder.cli._common import (
+    CellGuardOption,
     CodebookOption,
     FormatOption,
     OutputFormat,
@@ -55,6 +56,7 @@ def code(
     min_score: Annotated[float | None, typer.Option(
         "--min-score", min=0, help="Keyword hits a code needs in a segment [default: 1].")] = None,
     project: ProjectOption = None,
+    cell_guard: CellGuardOption = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no warnings.")] = False,
 ) -> None:
     """Code every segment of the transcripts and write the results folder (segments, codings, manifest)."""
@@ -65,7 +67,7 @@ def code(
     folder = out_dir or found.get("out") or Path("icap-results")
     for text in book_warnings if not quiet else []:
         warn(text)
-    result = _run_and_write(folder, paths, book, settings, quiet)
+    result = _run_and_write(folder, paths, book, settings, quiet, cell_guard)
     for text in (result.skipped + result.warnings) if not quiet else []:
         warn(text)
     _print_result(result, book, fmt)
@@ -76,21 +78,25 @@ def code(
                 f"-> {folder}/")
 
 
-def _run_and_write(folder: Path, paths: list[Path], book: Codebook, settings: Settings, quiet: bool) -> RunResult:
+def _run_and_write(folder: Path, paths: list[Path], book: Codebook, settings: Settings, quiet: bool,
+                   guard: bool) -> RunResult:
     """Run the job, streaming each document's rows into the results folder; all-or-nothing."""
+    from functools import partial
+
     from icap_coder.coding.run import run
     from icap_coder.export.results import render_rows, write_results
 
-    with write_results(folder) as writer:
+    render = partial(render_rows, guard=guard)  # picklable, for workers that cannot fork
+    with write_results(folder, guard) as writer:
         if quiet or not err.is_terminal:
-            result = run(paths, book, settings, sink=writer.add, prepare=render_rows)
+            result = run(paths, book, settings, sink=writer.add, prepare=render)
         else:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           console=err, transient=True) as bar:
                 task = bar.add_task("coding", total=None)
-                result = run(paths, book, settings, sink=writer.add, prepare=render_rows,
+                result = run(paths, book, settings, sink=writer.add, prepare=render,
                              progress=lambda done, total: bar.update(task, completed=done, total=total))
         writer.finish(result, book, settings, command_line())
     return result

@@ -4,6 +4,7 @@ Takes the coding run's per-document results, or the tables and report of
 stage `analysis`; gives files, each written atomically (temp file + rename).
 
     contract.py      the output contract of DESIGN.md: column names and row shapes
+    cells.py         what a cell may hold: no live spreadsheet formulas, no control characters
     records.py       segments and codings as CSV, JSON Lines and JSON text
     results.py       the results folder of `icap code --out`: written as documents finish, read back whole
     manifest.py      manifest.json: versions, codebook hash, options, per-document facts

@@ -12,17 +12,17 @@ from icap_coder.export import formats, heatmap
 SUFFIXES = (".csv", ".xlsx", ".md", ".json", ".png", ".svg")
 
 
-def write(path: Path, table: CrossTab, measure: str, layout: str, pairs: list[Pair]) -> None:
+def write(path: Path, table: CrossTab, measure: str, layout: str, pairs: list[Pair], guard: bool = True) -> None:
     """Write the table in the format the suffix names (one of SUFFIXES)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         formats.write_text(path, formats.csv_text(tables.long(table) if layout == "long"
-                                                  else tables.wide(table, measure)))
+                                                  else tables.wide(table, measure), guard))
     elif suffix == ".xlsx":
         sheets = {m: tables.wide(table, m, marks=True) for m in MEASURES}
         sheets["long"] = tables.long(table)
         sheets["cooccurrence"] = tables.pairs(pairs)
-        formats.write_xlsx(path, sheets, {m: tables.caption(table, m) for m in MEASURES})
+        formats.write_xlsx(path, sheets, {m: tables.caption(table, m) for m in MEASURES}, guard)
     elif suffix == ".md":
         formats.write_text(path, f"## {measure} by {table.by}\n\n"
                            + formats.markdown_table(tables.wide(table, measure, True))

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from pathlib import Path
 
 from icap_coder.analysis.tables import Table
 from icap_coder.atomic import write_bytes_atomic, write_text_atomic
+from icap_coder.export import cells
 
 
-def csv_text(table: Table) -> str:
+def csv_text(table: Table, guard: bool = True) -> str:
+    """The table as CSV; with `guard` (for files people open), cells a spreadsheet would run are text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table[0])
-    writer.writerows(table[1])
+    for row in [table[0], *table[1]]:
+        writer.writerow([cells.guard(v) for v in row] if guard else row)
     return buffer.getvalue()
 
 
@@ -29,14 +32,15 @@ def records_json(rows: list[dict]) -> str:
 
 
 def records_csv(rows: list[dict], columns: list[str]) -> str:
-    return csv_text((columns, [[row.get(c, "") for c in columns] for row in rows]))
+    """Rows as CSV for a pipeline (stdout): values exactly as they are."""
+    return csv_text((columns, [[row.get(c, "") for c in columns] for row in rows]), guard=False)
 
 
 def markdown_table(table: Table) -> str:
     header, rows = table
 
-    def cell(value) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
+    def cell(value) -> str:  # HTML in transcript text stays text where Markdown is rendered
+        return html.escape(cells.printable(str(value)), quote=False).replace("|", "\\|").replace("\n", " ")
 
     lines = ["| " + " | ".join(map(cell, header)) + " |",
              "|" + "|".join("---:" if all(isinstance(r[i], (int, float)) for r in rows) and rows else "---"
@@ -53,8 +57,12 @@ def write_json(path: Path, data) -> None:
     write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
-def write_xlsx(path: Path, sheets: dict[str, Table], notes: dict[str, str] | None = None) -> None:
-    """One sheet per table: bold frozen header, readable column widths, a note above when given."""
+def write_xlsx(path: Path, sheets: dict[str, Table], notes: dict[str, str] | None = None, guard: bool = True) -> None:
+    """One sheet per table: bold frozen header, readable column widths, a note above when given.
+
+    Text that a spreadsheet would run as a formula is stored as text (with Excel's quote prefix), and
+    control characters, which XLSX cannot hold, become U+FFFD.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -67,12 +75,16 @@ def write_xlsx(path: Path, sheets: dict[str, Table], notes: dict[str, str] | Non
         if note:
             sheet.append([note])
             sheet["A1"].font = Font(italic=True)
-        sheet.append(header)
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = f"A{sheet.max_row + 1}"  # a coordinate: asking for the cell would create a row
-        for row in rows:
-            sheet.append(row)
+        for number, row in enumerate([header, *rows]):
+            sheet.append([cells.printable(v) for v in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and (guard or cell.data_type == "f") and \
+                        cells.RUNS_AS_FORMULA.match(cell.value):
+                    cell.data_type, cell.quotePrefix = "s", True
+                if number == 0:
+                    cell.font = Font(bold=True)
+            if number == 0:
+                sheet.freeze_panes = f"A{sheet.max_row + 1}"  # a coordinate: asking for the cell would create a row
         for index, column in enumerate(zip(header, *rows), start=1):
             width = max(len(str(v)) for v in column)
             sheet.column_dimensions[get_column_letter(index)].width = min(60, max(8, width + 2))

@@ -9,11 +9,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as xml_escape
 
 from icap_coder.analysis.crosstab import TOTAL, CrossTab
 from icap_coder.analysis.tables import caption
 from icap_coder.atomic import write_bytes_atomic, write_text_atomic
+from icap_coder.export.cells import printable
 
 CELL_W, CELL_H, PAD, FONT = 96, 24, 12, 13
 LOW, HIGH = (247, 251, 255), (8, 69, 148)  # white to dark blue
@@ -30,6 +31,10 @@ class Box:
     bold: bool = False
     align: str = "middle"
     dark: bool = False
+
+
+def escape(text: str) -> str:
+    return xml_escape(printable(text))
 
 
 def mix(share: float) -> tuple[int, int, int]:

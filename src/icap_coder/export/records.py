@@ -1,7 +1,8 @@
 """Segments and codings as text: CSV rows (RFC 4180, UTF-8), JSON Lines, and a JSON array.
 
 The same functions render the rows streamed into the results folder and the
-codings printed with `icap code --format csv|json`, so both agree byte for byte.
+codings printed with `icap code --format csv|json`. The files are guarded against
+spreadsheet formulas (cells.py); what goes to stdout, for pipelines, is not.
 """
 
 from __future__ import annotations
@@ -12,15 +13,18 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from icap_coder.export import cells
 from icap_coder.export.contract import CODING_COLUMNS, coding_record, coding_row, segment_row
 from icap_coder.model import Coding, Segment
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def csv_rows(rows: Iterable[list[Any]]) -> str:
+def csv_rows(rows: Iterable[list[Any]], guard: bool = False) -> str:
+    """CSV text; with `guard`, cells a spreadsheet would run as formulas get a leading ' (see cells.py)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(([cells.guard(v) for v in row] for row in rows) if guard else rows)
     return buffer.getvalue()
 
 
@@ -28,12 +32,12 @@ def header(columns: list[str]) -> str:
     return csv_rows([columns])
 
 
-def segments_csv(segments: Iterable[Segment]) -> str:
-    return csv_rows(segment_row(s) for s in segments)
+def segments_csv(segments: Iterable[Segment], guard: bool = False) -> str:
+    return csv_rows((segment_row(s) for s in segments), guard)
 
 
-def codings_csv(codings: Iterable[Coding]) -> str:
-    return csv_rows(coding_row(c) for c in codings)
+def codings_csv(codings: Iterable[Coding], guard: bool = False) -> str:
+    return csv_rows((coding_row(c) for c in codings), guard)
 
 
 def json_lines(records: Iterable[dict[str, Any]]) -> str:

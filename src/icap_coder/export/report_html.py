@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from html import escape
+import html
 from pathlib import Path
 
 from icap_coder.analysis.report import Report
 from icap_coder.atomic import write_text_atomic
 from icap_coder.export import heatmap
+from icap_coder.export.cells import printable
 
 STYLE = """body{font-family:Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 h1,h2,h3{font-family:Helvetica,Arial,sans-serif}table{border-collapse:collapse;margin:.5rem 0 1rem}
 th,td{border:1px solid #ccc;padding:.25rem .6rem;text-align:right}th:first-child,td:first-child{text-align:left}
 th{background:#f2f2f2}blockquote{border-left:4px solid #08458f;margin:.6rem 0;padding:.2rem .8rem;color:#333}
 .who{font-size:.85rem;color:#666;font-style:italic}.note{color:#666;font-style:italic}"""
+
+
+def escape(value: str) -> str:
+    """Text as HTML text: markup characters escaped, control characters (invalid in HTML) replaced."""
+    return html.escape(printable(value))
 
 
 def table(header: list, rows: list[list]) -> str:

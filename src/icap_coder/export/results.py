@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from icap_coder.analysis.dataset import Dataset, of
 from icap_coder.atomic import FileSet, file_set
 from icap_coder.errors import IcapError
-from icap_coder.export import records
+from icap_coder.export import cells, records
 from icap_coder.export.contract import CODING_COLUMNS, SEGMENT_COLUMNS
 from icap_coder.export.manifest import build_manifest, document_entry, interviewers, write_manifest
 from icap_coder.model import Codebook, Coding, Document, Segment, Turn
@@ -42,7 +42,8 @@ ROWS = ("segments.csv", "codings.csv", "codings.jsonl", "documents.jsonl")
 class ResultsWriter:
     """Appends each document's rows to the open temp files of the results folder."""
 
-    def __init__(self, files: FileSet, streams: dict[str, TextIO]):
+    def __init__(self, files: FileSet, streams: dict[str, TextIO], guard: bool = True):
+        self.guard = guard
         self._files = files
         self._streams = streams
         self._entries: list[dict[str, Any]] = []
@@ -51,14 +52,16 @@ class ResultsWriter:
 
     def add(self, result: DocumentResult) -> None:
         """Write one document's rows: rendered already in the worker (`render_rows`), or here."""
-        rows = result.prepared if isinstance(result.prepared, RenderedRows) else render_rows(result)
+        rows = result.prepared if isinstance(result.prepared, RenderedRows) else render_rows(result, self.guard)
         for name in ROWS:
             self._streams[name].write(rows.text[name])
         self._entries.append(rows.manifest_entry)
 
     def finish(self, result: RunResult, codebook: Codebook, settings: Settings, command: list[str]) -> None:
+        manifest = build_manifest(self._entries, result, codebook, settings, command)
+        manifest["cell_guard"] = self.guard
         with self._files.open("manifest.json") as stream:
-            write_manifest(stream, build_manifest(self._entries, result, codebook, settings, command))
+            write_manifest(stream, manifest)
 
 
 @dataclass
@@ -69,22 +72,22 @@ class RenderedRows:
     manifest_entry: dict[str, Any]
 
 
-def render_rows(result: DocumentResult) -> RenderedRows:
+def render_rows(result: DocumentResult, guard: bool = True) -> RenderedRows:
     """Render a document's rows; pass it as `run(prepare=...)` and the workers do it, in parallel."""
-    return RenderedRows({"segments.csv": records.segments_csv(result.segments),
-                         "codings.csv": records.codings_csv(result.codings),
+    return RenderedRows({"segments.csv": records.segments_csv(result.segments, guard),
+                         "codings.csv": records.codings_csv(result.codings, guard),
                          "codings.jsonl": records.codings_jsonl(result.codings),
                          "documents.jsonl": records.json_lines([document_record(result)])},
                         document_entry(result))
 
 
 @contextmanager
-def write_results(folder: Path) -> Iterator[ResultsWriter]:
+def write_results(folder: Path, guard: bool = True) -> Iterator[ResultsWriter]:
     """All-or-nothing: the folder gets every file, or (on any error) none changes."""
     with file_set(folder) as files, ExitStack() as stack:
         streams = {name: stack.enter_context(files.open(name, newline="" if name.endswith(".csv") else None))
                    for name in ROWS}
-        yield ResultsWriter(files, streams)
+        yield ResultsWriter(files, streams, guard)
 
 
 def document_record(result: DocumentResult) -> dict[str, Any]:
@@ -116,13 +119,15 @@ def read_results(folder: Path, codebook: Codebook) -> Dataset:
         interviewer = {entry["document"]: set(entry.get("interviewers", ())) for entry in entries}
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise _damaged(folder / "documents.jsonl", f"a document entry is not as icap writes it ({exc})") from None
+    guarded = manifest.get("cell_guard") is True
     segments = [Segment(r["document"], r["case"], r["speaker"], int(r["segment"]), r["unit"], int(r["start"]),
                         int(r["end"]), r["language"], r["text"], r["speaker"] in interviewer.get(r["document"], ()))
-                for r in _rows(folder / "segments.csv", SEGMENT_COLUMNS)] if (folder / "segments.csv").is_file() else []
+                for r in _rows(folder / "segments.csv", SEGMENT_COLUMNS, guarded)
+                ] if (folder / "segments.csv").is_file() else []
     try:
         codings = [Coding(r["document"], r["case"], r["speaker"], int(r["segment"]), int(r["start"]),
                           int(r["end"]), r["group"], r["code"], r["source"], float(r["score"]), r["evidence"],
-                          r["text"]) for r in _rows(folder / "codings.csv", CODING_COLUMNS)]
+                          r["text"]) for r in _rows(folder / "codings.csv", CODING_COLUMNS, guarded)]
     except ValueError as exc:
         raise _damaged(folder / "codings.csv", f"a score is not a number ({exc})") from None
     counts = manifest.get("counts") or {}
@@ -169,7 +174,7 @@ def _document(entry: dict[str, Any]) -> Document:
                     entry.get("language", ""), entry.get("encoding", ""), entry.get("layout", ""))
 
 
-def _rows(path: Path, columns: list[str]) -> Iterator[dict[str, str]]:
+def _rows(path: Path, columns: list[str], guarded: bool = False) -> Iterator[dict[str, str]]:
     """The rows of a results CSV, each complete; an empty, cut-off or foreign file is refused."""
     csv.field_size_limit(sys.maxsize if sys.maxsize < 2**63 else 2**62)  # a long turn is one long field
     try:
@@ -189,7 +194,7 @@ def _rows(path: Path, columns: list[str]) -> Iterator[dict[str, str]]:
         for row in reader:
             if len(row) < len(columns):
                 raise _damaged(path, f"a row has {len(row)} fields, not {len(columns)}", reader.line_num)
-            record = dict(zip(header, row))
+            record = dict(zip(header, [cells.unguard(v) for v in row] if guarded else row))
             for name in ("segment", "start", "end"):
                 if not record[name].isdigit():
                     raise _damaged(path, f"'{name}' is '{record[name][:20]}', not a number", reader.line_num)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,13 @@ from pathlib import Path
 from icap_coder.errors import IcapError
 from icap_coder.ingest.markers import Marker
 from icap_coder.model import Turn
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls but tab and line ends, and DEL
+
+
+def replace_controls(text: str) -> tuple[str, int]:
+    """Control characters (an ESC that would recolour a terminal, a stray \\x01) become U+FFFD; offsets stay."""
+    return CONTROL.subn("\ufffd", text)
 
 
 class SkippedFile(IcapError):

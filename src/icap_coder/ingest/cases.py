@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,24 +74,43 @@ def load_case_sheet(path: Path) -> CaseSheet:
 def _from_csv(text: str, file: str) -> CaseSheet:
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader, [])]
+    csv.field_size_limit(min(sys.maxsize, 2**62))  # a long memo in a cell is text, not an error
+    reader = csv.reader(io.StringIO(text.replace("\x00", "")), delimiter=delimiter)
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+    except csv.Error as exc:
+        raise IcapError(f"cases file is not valid CSV ({exc})", file=file, line=1) from None
     if "document" not in header:
         raise IcapError("cases file needs a 'document' column (the transcript's file name); "
                         f"found: {', '.join(header) or 'no header'}", file=file, line=1)
     sheet = CaseSheet()
-    for number, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) > len(header):
-            raise IcapError(f"row has {len(values)} fields but the header has {len(header)}; "
-                            "quote values that contain the delimiter", file=file, line=number)
-        row = {h: v.strip() for h, v in zip(header, values) if h and v.strip()}
-        key = row.pop("document", "")
-        if not key:
-            raise IcapError("row without a document name", file=file, line=number)
-        sheet.rows.append(CaseRow(key.replace("\\", "/"), row, file, number))
+    seen: dict[str, int] = {}
+    number = reader.line_num + 1
+    try:
+        for values in reader:
+            if any("\n" in v for v in values):
+                raise IcapError('a quote (") is opened in this row and not closed before the next row; close it '
+                                "or remove it", file=file, line=number)
+            if any(v.strip() for v in values):
+                sheet.rows.append(_csv_row(header, values, file, number, seen))
+            number = reader.line_num + 1
+    except csv.Error as exc:
+        raise IcapError(f"cases file is not valid CSV ({exc})", file=file, line=number) from None
     return sheet
+
+
+def _csv_row(header: list[str], values: list[str], file: str, number: int, seen: dict[str, int]) -> CaseRow:
+    if len(values) > len(header):
+        raise IcapError(f"row has {len(values)} fields but the header has {len(header)}; "
+                        "quote values that contain the delimiter", file=file, line=number)
+    row = {h: v.strip() for h, v in zip(header, values) if h and v.strip()}
+    key = row.pop("document", "").replace("\\", "/")
+    if not key:
+        raise IcapError("row without a document name", file=file, line=number)
+    if key in seen:
+        raise IcapError(f"document '{key}' has a row already (line {seen[key]}); keep one", file=file, line=number)
+    seen[key] = number
+    return CaseRow(key, row, file, number)
 
 
 def _from_yaml(text: str, file: str) -> CaseSheet:
@@ -109,7 +129,12 @@ def _from_yaml(text: str, file: str) -> CaseSheet:
             entries.append((str(data.pop("document")), data, item.start_mark.line + 1))
     else:
         raise IcapError("cases file must map document names to attributes", file=file, line=1)
+    seen: dict[str, int] = {}
     for key, value, line in entries:
+        if key in seen:
+            raise IcapError(f"document '{key}' has an entry already (line {seen[key]}); keep one", file=file,
+                            line=line)
+        seen[key] = line
         data = yamlfile.to_python(value, file) if isinstance(value, yaml.Node) else value
         if isinstance(data, str):
             data = {"case": data}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from icap_coder.errors import IcapError
-from icap_coder.ingest.base import RawDocument, SkippedFile
+from icap_coder.ingest.base import RawDocument, SkippedFile, replace_controls
 from icap_coder.ingest.docx import read_docx
 from icap_coder.ingest.markers import strip_markers
 from icap_coder.ingest.subtitles import read_subtitles
@@ -81,6 +81,9 @@ def read_document(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocu
     if reader is None:
         raise SkippedFile(f"skipped, unsupported format '{path.suffix}'", file=str(path))
     raw = reader(path, speakers)
+    raw.text, replaced = replace_controls(raw.text)
+    if replaced:
+        raw.notes.append(f"{replaced} control characters (invisible, e.g. terminal escapes) shown as \ufffd")
     raw.text, raw.turns, raw.markers = strip_markers(raw.text, raw.turns)
     if not raw.text.strip():
         raise SkippedFile("skipped, the file holds no transcript text (empty)", file=str(path))

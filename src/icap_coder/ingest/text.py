@@ -6,7 +6,7 @@ from pathlib import Path
 
 from icap_coder import yamlfile
 from icap_coder.errors import IcapError
-from icap_coder.ingest.base import RawDocument, SkippedFile, decode, read_bytes
+from icap_coder.ingest.base import RawDocument, SkippedFile, decode, read_bytes, replace_controls
 from icap_coder.ingest.speakers import find_turns
 
 
@@ -48,6 +48,5 @@ def split_front_matter(text: str, file: str) -> tuple[dict[str, str], str]:
 
 
 def _as_text(value: object) -> str:
-    if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value)
-    return str(value)
+    text = "; ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+    return replace_controls(text)[0]
