@@ -179,3 +179,64 @@ def test_markdown_exports_escape_html(tmp_path):
     assert icap("summary", str(tmp_path / "o"), "--export", str(tmp_path / "s.md")).returncode == 0
     text = (tmp_path / "s.md").read_text(encoding="utf-8")
     assert "<script>" not in text and "&lt;script&gt;" in text
+
+
+# -- resource limits ---------------------------------------------------------------------------------------------
+def test_an_oversized_transcript_is_skipped(tmp_path, monkeypatch):
+    from icap_coder.ingest import registry
+
+    monkeypatch.setattr(registry, "MAX_TRANSCRIPT_BYTES", 100_000)
+    folder = transcripts(tmp_path)
+    (folder / "huge.txt").write_text("De visie is helder. " * 10_000, encoding="utf-8")
+    result = icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none")
+    assert result.returncode == 0 and "huge.txt: skipped, it is 0.2 MB" in result.stderr, result.stderr
+
+
+def test_a_segment_without_breaks_is_coded_in_pieces_with_the_same_result():
+    from icap_coder.codebook.loader import load_codebook
+    from icap_coder.coding import matcher as module
+    from icap_coder.model import Segment
+
+    text = " ".join(["De gemeente heeft een duidelijke visie op innovatie en samenwerking."] * 4000)
+    book = load_codebook(None)[0]
+    matcher = module.LanguageMatcher(book, "nl")
+    segment = Segment("d", "", "R1", 1, "turn", 0, len(text), "nl", text)
+    whole = matcher.code_segments([segment])
+    assert len(text) > module.LONG_SEGMENT
+    original = module.LONG_SEGMENT
+    try:
+        module.LONG_SEGMENT = 10 * len(text)
+        reference = matcher.code_segments([segment])
+    finally:
+        module.LONG_SEGMENT = original
+    assert [(c.code, c.score) for c in whole] == [(c.code, c.score) for c in reference] and whole
+
+
+@pytest.mark.parametrize("pattern", ["/(a+)+$/", "/(x|x)*y/", "/(.*a){12}/", "/(a|aa)+$/"])
+def test_regexes_that_can_run_for_ever_are_refused(tmp_path, pattern):
+    book = tmp_path / "book.yaml"
+    book.write_text("codebook: t\nlanguages: [nl]\ngroups:\n  - name: G\n    codes:\n      - name: C\n"
+                    f"        keywords: {{nl: ['{pattern}']}}\n", encoding="utf-8")
+    line = one_error_line(icap("codebook", "validate", str(book)))
+    assert f"{book}:7:" in line and "can take for ever" in line
+
+
+def test_a_slow_regex_is_stopped_not_waited_for(tmp_path, monkeypatch):
+    """A pattern the static check lets through still cannot hang a run: each match has a time limit."""
+    import time
+
+    from icap_coder.codebook import patterns
+
+    monkeypatch.setattr(patterns, "catastrophic", lambda source: False)
+    monkeypatch.setattr(patterns, "REGEX_SECONDS", 0.2)
+    book = tmp_path / "book.yaml"
+    book.write_text("codebook: t\nlanguages: [nl]\ngroups:\n  - name: G\n    codes:\n      - name: C\n"
+                    "        keywords: {nl: ['/(a|aa)+$/']}\n", encoding="utf-8")
+    folder = transcripts(tmp_path)
+    (folder / "R2.txt").write_text("I: Vraag?\nR2: " + "a" * 40 + "!\n", encoding="utf-8")
+    started = time.perf_counter()
+    result = icap("code", str(folder), "--codebook", str(book), "--out", str(tmp_path / "o"), "-j", "1")
+    assert time.perf_counter() - started < 30
+    line = one_error_line(result)
+    assert "took longer than 0.2 s" in line and "/(a|aa)+$/" in line
+    assert not (tmp_path / "o").exists()

@@ -8,14 +8,25 @@ One rule per form (see README, "Pattern syntax"):
     *strategie     suffix:  tokens ending in `strategie`
     *innovatie*    infix:   tokens containing `innovatie` (Dutch compounds)
     =les           exact:   the lower-case form only, no lemmatisation
-    /regex/        regex:   a Python regular expression over the segment text, case-insensitive
+    /regex/        regex:   a Python regular expression over the segment text, case-insensitive; one
+                            that can backtrack for ever is refused, and each match has a time limit
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
+import regex
+
+try:  # the parser behind `re`, to see a regex's structure
+    from re import _parser as sre  # type: ignore[attr-defined]
+except ImportError:  # Python 3.10
+    import sre_parse as sre  # type: ignore[no-redef, unused-ignore]
+
+MAXREPEAT = sre.MAXREPEAT
+REGEX_SECONDS = 2.0  # the most one /regex/ keyword may take on one segment
 TOKEN_KINDS = ("lemma", "prefix", "suffix", "infix", "exact")
 
 
@@ -36,7 +47,7 @@ class Pattern:
     raw: str
     kind: str  # "token", "phrase" or "regex"
     elements: tuple[Element, ...] = ()
-    regex: re.Pattern | None = None
+    regex: regex.Pattern[str] | None = None
 
 
 def parse_element(text: str) -> Element:
@@ -62,6 +73,41 @@ def parse_element(text: str) -> Element:
     return Element(kind, value.lower())
 
 
+def catastrophic(source: str) -> bool:
+    """A regex whose backtracking can grow exponentially with the text: an unbounded repeat of a group that
+    repeats itself, a long repeat of a group with an unbounded repeat, or a repeat of overlapping choices."""
+    try:
+        tree = sre.parse(source)
+    except Exception:  # the private parser differs between Python versions; compile() has checked the syntax
+        return False
+    return _nested(list(tree), outer=None)
+
+
+def _nested(items: list[Any], outer: tuple[int, int] | None) -> bool:
+    for op, arg in items:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, high, body = arg
+            unbounded = high >= MAXREPEAT
+            if outer is not None and high > 1 and (outer[1] >= MAXREPEAT or (outer[1] >= 8 and unbounded)):
+                return True
+            if name != "POSSESSIVE_REPEAT" and _nested(list(body), (low, high)):
+                return True
+        elif name == "SUBPATTERN":
+            if _nested(list(arg[-1]), outer):
+                return True
+        elif name == "BRANCH":
+            branches = [list(branch) for branch in arg[1]]
+            # the parser moves a common start out of the choices: an empty or repeated choice is left when two
+            # choices overlap, (a|aa) or (x|x), and repeating them can split the same text in many ways
+            shapes = [repr(branch) for branch in branches]
+            if outer is not None and outer[1] > 1 and (not all(branches) or len(shapes) != len(set(shapes))):
+                return True
+            if any(_nested(branch, outer) for branch in branches):
+                return True
+    return False
+
+
 def parse_pattern(raw: object) -> Pattern:
     """Parse one codebook keyword; raises PatternError with a message a student can act on."""
     if not isinstance(raw, str):
@@ -71,11 +117,15 @@ def parse_pattern(raw: object) -> Pattern:
         raise PatternError("empty keyword")
     if len(text) >= 2 and text.startswith("/") and text.endswith("/"):
         try:
-            compiled = re.compile(text[1:-1], re.IGNORECASE)
-        except re.error as exc:
+            compiled = regex.compile(text[1:-1], regex.IGNORECASE | regex.V0)
+            re.compile(text[1:-1])  # the syntax the README promises: Python's own
+        except (re.error, regex.error) as exc:
             raise PatternError(f"bad regex {text}: {exc}") from None
         if compiled.match(""):
             raise PatternError(f"bad regex {text}: it matches empty text")
+        if catastrophic(text[1:-1]):
+            raise PatternError(f"regex {text} can take for ever on some text (a repeated group that itself "
+                               "repeats or has overlapping choices, like (a+)+ or (a|aa)*); simplify it")
         return Pattern(raw, "regex", regex=compiled)
     parts = text.split()
     elements = tuple(parse_element(part) for part in parts)

@@ -29,9 +29,13 @@ import numpy
 import spacy
 from spacy.attrs import IDX, LENGTH, LOWER
 
+from icap_coder.codebook import patterns
 from icap_coder.codebook.patterns import Element, Pattern, parse_pattern
 from icap_coder.coding import nlp
+from icap_coder.errors import IcapError
 from icap_coder.model import Code, Codebook, Coding, Segment
+
+LONG_SEGMENT = 100_000  # characters; longer segments are tokenized in pieces
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class LanguageMatcher:
 
     def __init__(self, codebook: Codebook, lang: str):
         self.lang = lang
+        self.source = codebook.source
         self.codes: list[Code] = [c for c in codebook.codes() if not c.inductive]
         self._tokenizer: Any = cast(Any, spacy.blank(lang).tokenizer)  # own vocabulary: its flag is this matcher's
         self._strings = self._tokenizer.vocab.strings
@@ -61,8 +66,8 @@ class LanguageMatcher:
         self._element_ids: dict[Element, int] = {}
         self.rules: list[Rule] = []
         for index, code in enumerate(self.codes):
-            for exclude, patterns in ((False, code.keywords), (True, code.exclude)):
-                for raw in patterns.get(lang, []):
+            for exclude, listed in ((False, code.keywords), (True, code.exclude)):
+                for raw in listed.get(lang, []):
                     self._add_rule(index, parse_pattern(raw), exclude)
         self.regex_rules = [(r, r.pattern.regex) for r in self.rules if r.pattern.regex is not None]
         self._order = {rule: i for i, rule in enumerate(self.rules)}  # evidence names the first rule
@@ -138,8 +143,14 @@ class LanguageMatcher:
         """Every keyword and exclude hit in `text` (offsets relative to it)."""
         hits = self._token_hits(text, doc if doc is not None else self._tokenizer(text))
         for rule, regex in self.regex_rules:
-            hits.extend(Hit(rule, m.start(), m.end(), m.group(0).lower())
-                        for m in regex.finditer(text) if m.end() > m.start())
+            try:
+                hits.extend(Hit(rule, m.start(), m.end(), m.group(0).lower())
+                            for m in regex.finditer(text, timeout=patterns.REGEX_SECONDS) if m.end() > m.start())
+            except TimeoutError:
+                code = self.codes[rule.code]
+                raise IcapError(f"the regex {rule.pattern.raw} of code '{code.name}' took longer than "
+                                f"{patterns.REGEX_SECONDS:g} s on one segment ('{text[:40]}...'): it backtracks "
+                                "for ever on some text; simplify it", file=self.source, line=code.line) from None
         return hits
 
     def _token_hits(self, text: str, doc: Any) -> list[Hit]:
@@ -170,11 +181,29 @@ class LanguageMatcher:
     def code_segments(self, segments: list[Segment], min_score: float = 1.0) -> list[Coding]:
         """Automatic codings of the segments; each segment is tokenized once, on its own."""
         codings: list[Coding] = []
-        for segment, doc in zip(segments, self._tokenizer.pipe(s.text for s in segments)):
-            hits = self.hits(segment.text, doc)
+        usual = [s for s in segments if len(s.text) <= LONG_SEGMENT]
+        docs = dict(zip((id(s) for s in usual), self._tokenizer.pipe(s.text for s in usual)))
+        for segment in segments:
+            doc = docs.get(id(segment))
+            hits = self.hits(segment.text, doc) if doc is not None else self._long_hits(segment.text)
             if hits:
                 codings.extend(self._code_one(segment, hits, min_score))
         return codings
+
+    def _long_hits(self, text: str) -> list[Hit]:
+        """A segment of more than LONG_SEGMENT characters (a transcript without any breaks) is tokenized in
+        pieces cut at white space, so memory stays bounded; a phrase across a cut can be missed."""
+        hits: list[Hit] = []
+        start = 0
+        while start < len(text):
+            end = min(len(text), start + LONG_SEGMENT)
+            if end < len(text):
+                cut = max(text.rfind(". ", start, end), text.rfind(" ", start, end))
+                end = cut + 1 if cut > start else end
+            piece = text[start:end]
+            hits.extend(hit._replace(start=hit.start + start, end=hit.end + start) for hit in self.hits(piece))
+            start = end
+        return hits
 
     def _code_one(self, segment: Segment, hits: list[Hit], min_score: float) -> list[Coding]:
         by_code: dict[int, list[Hit]] = defaultdict(list)

@@ -36,7 +36,7 @@ SPEAKER_HEADERS = {"speaker", "spreker", "naam", "name", "talare", "namn", "wie"
                    "respondent", "persoon", "person"}
 TEXT_HEADERS = {"text", "tekst", "transcript", "transcriptie", "utterance", "uitspraak", "content", "inhoud",
                 "what was said", "wat er gezegd is", "said", "gezegd", "tal", "yttrande"}
-MAX_UNPACKED = 200_000_000  # bytes a .docx may unpack to
+MAX_UNPACKED = 100_000_000  # bytes a .docx may unpack to
 MAX_NAME = 60
 
 

@@ -52,6 +52,7 @@ def discover(root: Path) -> tuple[list[Path], list[str]]:
     return found, warnings
 
 
+MAX_TRANSCRIPT_BYTES = 16_000_000  # a million-word transcript is ~6 MB; beyond this, memory is the limit
 STUDY_MARKERS = ("tags.yaml", "tags.yml", "cases.csv", "cases.yaml", "cases.yml")
 
 
@@ -80,6 +81,13 @@ def read_document(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocu
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise SkippedFile(f"skipped, unsupported format '{path.suffix}'", file=str(path))
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SkippedFile(f"skipped, cannot read it ({exc.strerror})", file=str(path)) from None
+    if size > MAX_TRANSCRIPT_BYTES:
+        raise SkippedFile(f"skipped, it is {size / 1e6:.1f} MB; icap reads transcripts of up to "
+                          f"{MAX_TRANSCRIPT_BYTES / 1e6:g} MB (a long interview is 0.3 MB): split it", file=str(path))
     raw = reader(path, speakers)
     raw.text, replaced = replace_controls(raw.text)
     if replaced:
