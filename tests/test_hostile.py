@@ -240,3 +240,40 @@ def test_a_slow_regex_is_stopped_not_waited_for(tmp_path, monkeypatch):
     line = one_error_line(result)
     assert "took longer than 0.2 s" in line and "/(a|aa)+$/" in line
     assert not (tmp_path / "o").exists()
+
+
+# -- links and folders -----------------------------------------------------------------------------------------
+def test_links_leaving_the_transcripts_folder_are_not_read(tmp_path):
+    import os
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("I: x\nR9: het geheime wachtwoord is visie\n", encoding="utf-8")
+    folder = transcripts(tmp_path)
+    os.symlink(secret, folder / "stolen.txt")
+    os.symlink(tmp_path / "nowhere.txt", folder / "dangling.txt")
+    os.symlink(folder / "R1.txt", folder / "again.txt")  # a link inside the folder: the same file, read once
+    (tmp_path / "elsewhere").mkdir()
+    os.symlink(tmp_path / "elsewhere", folder / "linked-folder")
+    result = icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none")
+    assert result.returncode == 0, result.stderr
+    assert "stolen.txt: skipped, a link to a file outside" in result.stderr
+    assert "dangling.txt: skipped, a link to nothing" in result.stderr
+    assert "linked-folder: skipped, a linked folder" in result.stderr
+    assert "wachtwoord" not in (tmp_path / "o" / "segments.csv").read_text(encoding="utf-8")
+    assert "again.txt" not in result.stderr and "1 documents" in result.stderr
+
+
+def test_an_unreadable_folder_is_named(tmp_path):
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("runs as root, who can read every folder: the permission cannot be taken away here")
+    folder = transcripts(tmp_path)
+    locked = folder / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        result = icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none")
+    finally:
+        locked.chmod(0o755)
+    assert result.returncode == 0 and "locked: skipped, cannot read this folder" in result.stderr

@@ -6,6 +6,7 @@ refer to it), the speaker turns, and metadata found in the file itself.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from icap_coder.errors import IcapError
@@ -23,6 +24,7 @@ READERS = {
     ".srt": read_subtitles,
 }
 
+HIDDEN = (".", "~$", "_")  # hidden files, Word's lock files, folders like _archief: passed over in silence
 # Files a study folder holds beside its transcripts; never warned about.
 COMPANION_FILES = {"cases.csv", "cases.yaml", "cases.yml", "icap.yaml", "icap.yml", "tags.yaml", "tags.yml",
                    "readme.md", "readme.txt"}
@@ -40,16 +42,37 @@ def discover(root: Path) -> tuple[list[Path], list[str]]:
         return [root], []
     if not root.is_dir():
         raise IcapError("no such file or folder; check the path", file=str(root))
-    found, warnings = [], []
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if any(part.startswith((".", "~$", "_")) for part in relative.parts) or not path.is_file():
-            continue
-        if is_transcript(path):
-            found.append(path)
-        elif path.name.lower() not in COMPANION_FILES:
-            warnings.append(f"{path}: skipped, unsupported format '{path.suffix}' (supported: {supported()})")
-    return found, warnings
+    found: list[Path] = []
+    warnings: list[str] = []
+    inside = root.resolve()
+
+    def unreadable(error: OSError) -> None:
+        warnings.append(f"{error.filename}: skipped, cannot read this folder ({error.strerror})")
+
+    for folder, folders, files in os.walk(root, onerror=unreadable):  # links to folders are not followed
+        here = Path(folder)
+        folders[:] = sorted(name for name in folders if not name.startswith(HIDDEN))
+        for name in folders:
+            if (here / name).is_symlink():
+                warnings.append(f"{here / name}: skipped, a linked folder (icap reads only what is inside the "
+                                "transcripts folder)")
+        for name in sorted(files):
+            path = here / name
+            if name.startswith(HIDDEN):
+                continue
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.exists():
+                    warnings.append(f"{path}: skipped, a link to nothing ({target})")
+                    continue
+                if not target.is_relative_to(inside):
+                    warnings.append(f"{path}: skipped, a link to a file outside the transcripts folder ({target})")
+                    continue
+            if is_transcript(path):
+                found.append(path)
+            elif name.lower() not in COMPANION_FILES:
+                warnings.append(f"{path}: skipped, unsupported format '{path.suffix}' (supported: {supported()})")
+    return sorted(found), warnings
 
 
 MAX_TRANSCRIPT_BYTES = 16_000_000  # a million-word transcript is ~6 MB; beyond this, memory is the limit
