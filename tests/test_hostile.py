@@ -277,3 +277,61 @@ def test_an_unreadable_folder_is_named(tmp_path):
     finally:
         locked.chmod(0o755)
     assert result.returncode == 0 and "locked: skipped, cannot read this folder" in result.stderr
+
+
+# -- the results folder as one unit ------------------------------------------------------------------------------
+def test_the_manifest_is_renamed_last_and_vouches_for_every_file(tmp_path, monkeypatch):
+    """A crash between renames must never leave a new manifest beside old data (or the other way round)."""
+    import os
+
+    from icap_coder import atomic
+
+    folder = transcripts(tmp_path)
+    assert icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none").returncode == 0
+    (folder / "R1.txt").write_text("I: Nieuwe vraag?\nR1: Nieuw antwoord over de visie en de strategie.\n",
+                                   encoding="utf-8")
+    renamed: list[str] = []
+    real_replace = os.replace
+
+    def crash_after_two(source, target):
+        if len(renamed) == 2:
+            raise KeyboardInterrupt  # the machine dies between two renames
+        renamed.append(os.path.basename(target))
+        real_replace(source, target)
+
+    monkeypatch.setattr(atomic.os, "replace", crash_after_two)
+    icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none")
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    assert "manifest.json" not in renamed
+    result = icap("summary", str(tmp_path / "o"))
+    assert result.returncode == 2 and "does not belong to this manifest" in result.stderr, result.stderr
+    assert icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none").returncode == 0
+    assert icap("summary", str(tmp_path / "o")).returncode == 0
+    assert not list((tmp_path / "o").glob(".*.tmp"))  # leftovers of the killed run are cleaned up
+
+
+def test_the_manifest_is_an_audit_trail(tmp_path):
+    folder = transcripts(tmp_path)
+    (folder / "cases.csv").write_text("document,case\nR1.txt,Delft\n", encoding="utf-8")
+    (tmp_path / "icap.yaml").write_text("unit: turn\n", encoding="utf-8")
+    assert icap("reject", str(folder / "R1.txt"), "Onze visie is helder.", "Ambitie/visie").returncode == 0
+    assert icap("code", str(folder), "--out", str(tmp_path / "o"), "-f", "none", cwd=tmp_path).returncode == 0
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
+    inputs = {entry["kind"]: entry for entry in manifest["inputs"]}
+    assert set(inputs) == {"codebook", "cases", "tags", "project"}
+    for entry in inputs.values():
+        assert len(entry["sha256"]) == 64 and entry["path"]
+    assert {"spacy", "spacy-lookups-data", "simplemma", "pyyaml", "regex"} <= set(manifest["packages"])
+    [rejected] = manifest["documents"][0]["rejected"]
+    assert (rejected["code"], rejected["segment"]) == ("Ambitie/visie", 2) and "tags.yaml" in rejected["by"]
+    assert set(manifest["files"]) == {"segments.csv", "codings.csv", "codings.jsonl", "documents.jsonl"}
+
+
+def test_two_runs_never_write_one_results_folder_at_once(tmp_path):
+    from filelock import FileLock
+
+    folder = transcripts(tmp_path)
+    with FileLock(str(tmp_path / ".o.lock")):
+        result = icap("code", str(folder), "--out", str(tmp_path / "o"))
+    assert "another icap command is writing this results folder" in one_error_line(result)
+    assert not (tmp_path / "o").exists()

@@ -318,7 +318,7 @@ def test_percent_does_not_change_with_filters(example_run):
 
 
 @pytest.mark.parametrize("damage,message", [
-    (lambda folder: (folder / "codings.csv").write_text("", encoding="utf-8"), "codings.csv is empty"),
+    (lambda folder: (folder / "codings.csv").write_text("", encoding="utf-8"), "codings.csv does not belong"),
     (lambda folder: (folder / "codings.csv").write_text(
         (folder / "codings.csv").read_text(encoding="utf-8")[:-40], encoding="utf-8"), "codings.csv:"),
     (lambda folder: (folder / "manifest.json").write_text("[1, 2]", encoding="utf-8"), "manifest.json"),

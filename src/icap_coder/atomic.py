@@ -29,8 +29,9 @@ def _usual_mode(handle: int, target: Path) -> None:
 class FileSet:
     """Collects temp files; `commit()` renames them all into place, `discard()` removes them."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, last: str | None = None):
         self.folder = folder
+        self.last = last  # the file renamed after all others: readers trust the set only when it vouches for it
         self._pending: list[tuple[Path, Path]] = []
 
     @contextmanager
@@ -49,7 +50,7 @@ class FileSet:
         self._pending.append((Path(temp), target))
 
     def commit(self) -> list[Path]:
-        for temp, target in self._pending:
+        for temp, target in sorted(self._pending, key=lambda pair: pair[1].name == self.last):
             os.replace(temp, target)
         done = [target for _, target in self._pending]
         self._pending.clear()
@@ -62,15 +63,15 @@ class FileSet:
 
 
 @contextmanager
-def file_set(folder: Path) -> Iterator[FileSet]:
-    """All-or-nothing writing of several files into `folder` (created if missing)."""
+def file_set(folder: Path, last: str | None = None) -> Iterator[FileSet]:
+    """All-or-nothing writing of several files into `folder` (created if missing); `last` is renamed last."""
     created = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise IcapError(f"cannot create output folder ({exc.strerror}); choose another --out",
                         file=str(folder)) from None
-    files = FileSet(folder)
+    files = FileSet(folder, last)
     try:
         yield files
     except BaseException as exc:
@@ -82,6 +83,13 @@ def file_set(folder: Path) -> Iterator[FileSet]:
                             file=str(folder)) from None
         raise
     files.commit()
+
+
+def clean_leftovers(folder: Path, names: tuple[str, ...]) -> None:
+    """Remove the temp files a killed run left behind; call it only while holding the folder's lock."""
+    for name in names:
+        for temp in folder.glob(f".{name}.*.tmp"):
+            temp.unlink(missing_ok=True)
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -67,7 +67,12 @@ def code(
     folder = out_dir or found.get("out") or Path("icap-results")
     for text in book_warnings if not quiet else []:
         warn(text)
-    result = _run_and_write(folder, paths, book, settings, quiet, cell_guard)
+    inputs = [{"kind": "codebook", "path": book.source, "sha256": book.sha256}]
+    if found.file is not None:
+        from icap_coder.coding.run import input_file
+
+        inputs.append(input_file("project", found.file))
+    result = _run_and_write(folder, paths, book, settings, quiet, cell_guard, inputs)
     for text in (result.skipped + result.warnings) if not quiet else []:
         warn(text)
     _print_result(result, book, fmt)
@@ -79,7 +84,7 @@ def code(
 
 
 def _run_and_write(folder: Path, paths: list[Path], book: Codebook, settings: Settings, quiet: bool,
-                   guard: bool) -> RunResult:
+                   guard: bool, inputs: list[dict[str, str]]) -> RunResult:
     """Run the job, streaming each document's rows into the results folder; all-or-nothing."""
     from functools import partial
 
@@ -98,7 +103,7 @@ def _run_and_write(folder: Path, paths: list[Path], book: Codebook, settings: Se
                 task = bar.add_task("coding", total=None)
                 result = run(paths, book, settings, sink=writer.add, prepare=render,
                              progress=lambda done, total: bar.update(task, completed=done, total=total))
-        writer.finish(result, book, settings, command_line())
+        writer.finish(result, book, settings, command_line(), inputs)
     return result
 
 

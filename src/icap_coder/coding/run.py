@@ -49,6 +49,7 @@ class RunResult:
     skipped: list[str]
     seconds: dict[str, float] = field(default_factory=dict)  # time per stage, for the manifest
     manual: ManualCounts = field(default_factory=ManualCounts)
+    inputs: list[dict[str, str]] = field(default_factory=list)  # cases and tags files read, with their hashes
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,23 @@ class _Job:
     tags_file: str = ""
 
 
-def plan(paths: list[Path], settings: Settings) -> tuple[list[_Job], list[str]]:
-    """Find the transcripts and their cases; returns jobs in a stable order and warnings."""
+def input_file(kind: str, path: Path) -> dict[str, str]:
+    """A file that steered a run, as the manifest records it."""
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        digest = ""
+    return {"kind": kind, "path": str(path), "sha256": digest}
+
+
+def plan(paths: list[Path], settings: Settings) -> tuple[list[_Job], list[str], list[dict[str, str]]]:
+    """Find the transcripts and their cases; returns jobs in a stable order, warnings, and the files read."""
     jobs: list[_Job] = []
     warnings: list[str] = []
+    inputs: list[dict[str, str]] = []
     explicit = load_case_sheet(settings.cases_file) if settings.cases_file else None
+    if settings.cases_file:
+        inputs.append(input_file("cases", settings.cases_file))
     seen: set[Path] = set()
     for root in paths:
         found, skipped = discover(root)
@@ -74,8 +87,12 @@ def plan(paths: list[Path], settings: Settings) -> tuple[list[_Job], list[str]]:
         if sheet is None:
             case_file = find_case_file(base)
             sheet = load_case_sheet(case_file) if case_file else None
+            if case_file and all(i["path"] != str(case_file) for i in inputs):
+                inputs.append(input_file("cases", case_file))
         tags_path = settings.tags_file or (base / TAGS_FILE)
         tags = load_tags(tags_path)
+        if tags_path.is_file() and all(i["path"] != str(tags_path) for i in inputs):
+            inputs.append(input_file("tags", tags_path))
         relatives = []
         for path in found:
             if path.resolve() in seen:
@@ -93,7 +110,7 @@ def plan(paths: list[Path], settings: Settings) -> tuple[list[_Job], list[str]]:
                         for tag in tags if tag.document not in names)
     if explicit is not None:
         warnings.extend(explicit.unmatched([job.relative for job in jobs]))
-    return jobs, warnings
+    return jobs, warnings, inputs
 
 
 def run(paths: list[Path], codebook: Codebook, settings: Settings,
@@ -109,7 +126,7 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
     output rows, say) then runs in parallel too. It must be a module-level
     function, so that it can reach workers on platforms that cannot fork.
     """
-    jobs, warnings = plan(paths, settings)
+    jobs, warnings, inputs = plan(paths, settings)
     if not jobs:
         raise IcapError("no transcripts found (.txt .md .docx .vtt .srt); check the path",
                         file=", ".join(str(p) for p in paths))
@@ -118,7 +135,7 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
                         f"({', '.join(codebook.languages)})")
     workers = min(settings.jobs or os.cpu_count() or 1, len(jobs))
     started = time.perf_counter()
-    run_result = RunResult([], [], [], warnings, [])
+    run_result = RunResult([], [], [], warnings, [], inputs=inputs)
     main_language = normalise_language(settings.lang) if settings.lang else codebook.languages[0]
     results = executors.in_order(_process, jobs, workers, _init_worker, (codebook, settings, prepare),
                                  warm_up=lambda: _matcher(main_language))

@@ -17,7 +17,7 @@ from icap_coder.settings import Settings
 if TYPE_CHECKING:  # only the types: reading a results folder must not import spaCy
     from icap_coder.coding.run import DocumentResult, RunResult
 
-PACKAGES = ("spacy", "spacy-lookups-data", "simplemma", "python-docx", "webvtt-py")
+PACKAGES = ("spacy", "spacy-lookups-data", "simplemma", "python-docx", "webvtt-py", "pyyaml", "regex", "numpy")
 
 
 def interviewers(result: DocumentResult) -> list[str]:
@@ -32,11 +32,12 @@ def document_entry(result: DocumentResult) -> dict[str, Any]:
             "attributes": d.attributes, "characters": len(d.text), "segments": len(result.segments),
             "codings": len(result.codings), "speakers": sorted({t.speaker for t in d.turns if t.speaker}),
             "interviewers": interviewers(result), "encoding": d.encoding, "layout": d.layout,
-            "text_sha256": hashlib.sha256(d.text.encode("utf-8")).hexdigest()}
+            "text_sha256": hashlib.sha256(d.text.encode("utf-8")).hexdigest(),
+            "rejected": result.manual.rejections}
 
 
 def build_manifest(documents: list[dict[str, Any]], result: RunResult, codebook: Codebook, settings: Settings,
-                   command: list[str]) -> dict[str, Any]:
+                   command: list[str], inputs: list[dict[str, str]] | None = None) -> dict[str, Any]:
     options = {k: (str(v) if v is not None and not isinstance(v, (int, float, bool, str, tuple)) else v)
                for k, v in asdict(settings).items()}
     return {
@@ -48,6 +49,7 @@ def build_manifest(documents: list[dict[str, Any]], result: RunResult, codebook:
         "codebook": {"name": codebook.name, "version": codebook.version, "path": codebook.source,
                      "sha256": codebook.sha256},
         "options": options,
+        "inputs": [*(inputs or []), *result.inputs],  # every file that steered the run, with its hash
         "counts": {"documents": len(documents), "segments": sum(d["segments"] for d in documents),
                    "codings": sum(d["codings"] for d in documents), "skipped": len(result.skipped)},
         "documents": documents,

@@ -15,6 +15,7 @@ transcripts again, so every table made from it is the same.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import sys
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from icap_coder.analysis.dataset import Dataset, of
-from icap_coder.atomic import FileSet, file_set
+from icap_coder.atomic import FileSet, clean_leftovers, file_set
 from icap_coder.errors import IcapError
 from icap_coder.export import cells, records
 from icap_coder.export.contract import CODING_COLUMNS, SEGMENT_COLUMNS
@@ -46,21 +47,29 @@ class ResultsWriter:
         self.guard = guard
         self._files = files
         self._streams = streams
+        self._hashes = {name: hashlib.sha256() for name in ROWS}
         self._entries: list[dict[str, Any]] = []
-        streams["segments.csv"].write(records.header(SEGMENT_COLUMNS))
-        streams["codings.csv"].write(records.header(CODING_COLUMNS))
+        self._write("segments.csv", records.header(SEGMENT_COLUMNS))
+        self._write("codings.csv", records.header(CODING_COLUMNS))
+
+    def _write(self, name: str, text: str) -> None:
+        self._streams[name].write(text)
+        self._hashes[name].update(text.encode("utf-8"))
 
     def add(self, result: DocumentResult) -> None:
         """Write one document's rows: rendered already in the worker (`render_rows`), or here."""
         rows = result.prepared if isinstance(result.prepared, RenderedRows) else render_rows(result, self.guard)
         for name in ROWS:
-            self._streams[name].write(rows.text[name])
+            self._write(name, rows.text[name])
         self._entries.append(rows.manifest_entry)
 
-    def finish(self, result: RunResult, codebook: Codebook, settings: Settings, command: list[str]) -> None:
-        manifest = build_manifest(self._entries, result, codebook, settings, command)
+    def finish(self, result: RunResult, codebook: Codebook, settings: Settings, command: list[str],
+               inputs: list[dict[str, str]] | None = None) -> None:
+        """Write the manifest: renamed into place after every other file, it vouches for them by their hashes."""
+        manifest = build_manifest(self._entries, result, codebook, settings, command, inputs or [])
         manifest["cell_guard"] = self.guard
-        with self._files.open("manifest.json") as stream:
+        manifest["files"] = {name: digest.hexdigest() for name, digest in self._hashes.items()}
+        with self._files.open("manifest.json", newline="") as stream:
             write_manifest(stream, manifest)
 
 
@@ -84,10 +93,30 @@ def render_rows(result: DocumentResult, guard: bool = True) -> RenderedRows:
 @contextmanager
 def write_results(folder: Path, guard: bool = True) -> Iterator[ResultsWriter]:
     """All-or-nothing: the folder gets every file, or (on any error) none changes."""
-    with file_set(folder) as files, ExitStack() as stack:
-        streams = {name: stack.enter_context(files.open(name, newline="" if name.endswith(".csv") else None))
-                   for name in ROWS}
+    with _writing(folder), file_set(folder, last="manifest.json") as files, ExitStack() as stack:
+        clean_leftovers(folder, (*ROWS, "manifest.json"))  # no other run writes here now: these are from a dead one
+        streams = {name: stack.enter_context(files.open(name, newline="")) for name in ROWS}
         yield ResultsWriter(files, streams, guard)
+
+
+@contextmanager
+def _writing(folder: Path) -> Iterator[None]:
+    """One run at a time writes a results folder (the lock file sits beside it, so the folder stays clean)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(folder.parent / f".{folder.name}.lock"), timeout=0)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except Timeout:
+        raise IcapError("another icap command is writing this results folder; wait for it, or choose another --out",
+                        file=str(folder)) from None
+    except OSError as exc:
+        raise IcapError(f"cannot write here ({exc.strerror}); choose another --out", file=str(folder)) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def document_record(result: DocumentResult) -> dict[str, Any]:
@@ -113,6 +142,7 @@ def read_results(folder: Path, codebook: Codebook) -> Dataset:
     if book.get("sha256") and codebook.sha256 and book["sha256"] != codebook.sha256:
         raise IcapError(f"these results were coded with another codebook ({book.get('path')}); pass it "
                         "with --codebook so rows and labels match", file=str(folder))
+    _vouched(folder, manifest)
     try:
         entries = _document_entries(folder, manifest)
         documents = [_document(entry) for entry in entries]
@@ -145,6 +175,23 @@ def read_results(folder: Path, codebook: Codebook) -> Dataset:
 def _damaged(path: Path, what: str, line: int | None = None) -> IcapError:
     return IcapError(f"not a readable icap results file: {what}; run `icap code --out` again", file=str(path),
                      line=line)
+
+
+def _vouched(folder: Path, manifest: dict[str, Any]) -> None:
+    """Every file the manifest names must be the one written with it (a crash between renames, a file from
+    another run, or a hand edit would mix results that do not belong together)."""
+    files = manifest.get("files")
+    if not isinstance(files, dict):
+        return  # written before icap recorded the files' hashes
+    for name, expected in files.items():
+        path = folder / str(name)
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise _damaged(path, f"it cannot be read ({exc.strerror})") from None
+        if digest != expected:
+            raise IcapError(f"{name} does not belong to this manifest (changed since icap wrote it, or left from "
+                            "another run); run `icap code --out` again", file=str(path))
 
 
 def _manifest(folder: Path) -> dict[str, Any]:

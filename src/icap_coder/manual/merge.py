@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from icap_coder.errors import IcapError
 from icap_coder.ingest.markers import Marker
@@ -27,10 +28,12 @@ from icap_coder.model import Codebook, CodeGroup, Coding, Document, Segment
 class ManualCounts:
     manual: int = 0  # manual codings in the output (added or confirmed)
     rejected: int = 0  # automatic codings removed by a person
+    rejections: list[dict[str, Any]] = field(default_factory=list)  # which, and by whom: for the manifest
 
     def add(self, other: ManualCounts) -> None:
         self.manual += other.manual
         self.rejected += other.rejected
+        self.rejections.extend(other.rejections)
 
 
 def inductive_group(codebook: Codebook) -> str:
@@ -160,6 +163,9 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
                 removed = rows.pop((segment.index, group, code), None)
                 if removed is not None and removed.source == "auto":
                     counts.rejected += 1
+                    counts.rejections.append({"segment": segment.index, "group": group, "code": code,
+                                              "evidence": removed.evidence,
+                                              "by": f"{tag.coder or 'unknown'} ({where})"})
                 elif removed is not None:
                     rows[(segment.index, group, code)] = removed  # a person's coding is not rejected by rule
                 else:
