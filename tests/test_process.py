@@ -88,3 +88,57 @@ def test_the_benchmark_runs(tmp_path, capsys):
     report = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert report["wall"] > 0 and report["rss_main_mb"] > 0
     assert (tmp_path / "out" / "codings.csv").stat().st_size > 100
+
+
+def test_a_folder_of_hostile_files_under_a_time_and_memory_limit(tmp_path):
+    """All at once, in a real process limited to 3 GB of address space and two minutes: no traceback, no hang."""
+    import codecs
+    import os
+    import resource
+    import zipfile
+
+    import docx
+
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    bomb = folder / "bomb.docx"
+    document = docx.Document()
+    document.add_paragraph("I: Vraag?")
+    document.save(bomb)
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/padding.bin", b"\0" * 120_000_000)  # unpacks to 120 MB
+    span = folder / "span.docx"
+    document = docx.Document()
+    document.add_table(rows=1, cols=2).cell(0, 1).text = "R1: De visie is helder."
+    document.save(span)
+    with zipfile.ZipFile(span) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        b"<w:tcPr>", b'<w:tcPr><w:gridSpan w:val="50000000"/>', 1)
+    with zipfile.ZipFile(span, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    (folder / "one-line.txt").write_text("de visie van de gemeente is innovatie " * 200_000, encoding="utf-8")
+    (folder / "markers.txt").write_text("".join(f"R1: zin {n}. [#Evaluatie]\n" for n in range(40_000)),
+                                        encoding="utf-8")
+    (folder / "controls.txt").write_text("I: x\x1b[2J?\nR1: visie\x00\x01\x08 helder\n", encoding="utf-8")
+    (folder / "mixed.txt").write_bytes(codecs.BOM_UTF8 + b"I: Vraag?\nR1: caf\xe9 visie\n")
+    (folder / "utf16.txt").write_bytes("I: Vraag?\nR1: De visie is helder.\n".encode("utf-16-le"))
+    (folder / "front.txt").write_text("---\na: &a [x, x]\nb: [*a, *a]\n---\nR1: visie\n", encoding="utf-8")
+    (folder / "deep.md").write_text("---\nx: " + "[" * 3000 + "]" * 3000 + "\n---\nR1: visie\n", encoding="utf-8")
+    os.symlink("/etc/passwd", folder / "passwd.txt")
+    os.symlink(tmp_path / "nothing.txt", folder / "dangling.txt")
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+
+    result = subprocess.run([sys.executable, "-m", "icap_coder", "code", str(folder), "--out", str(tmp_path / "o"),
+                             "-f", "none", "-j", "2"], capture_output=True, text=True, timeout=120,
+                            preexec_fn=limits)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    for name in ("bomb.docx: skipped", "passwd.txt: skipped, a link to a file outside", "dangling.txt: skipped",
+                 "front.txt:2: skipped, its front matter", "deep.md:2: skipped, its front matter"):
+        assert name in result.stderr, name
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
+    read = {d["document"] for d in manifest["documents"]}
+    assert {"span.docx", "one-line.txt", "markers.txt", "controls.txt", "mixed.txt", "utf16.txt"} <= read
