@@ -165,10 +165,20 @@ def _init_worker(codebook: Codebook, settings: Settings, prepare: Callable[[Docu
     _state.update(codebook=codebook, settings=settings, prepare=prepare, matchers={})
 
 
+_BUILT: dict[tuple[str, str], LanguageMatcher] = {}  # (codebook SHA-256, language): built once per process
+
+
 def _matcher(lang: str) -> LanguageMatcher:
     matchers = _state["matchers"]
     if lang not in matchers:
-        matchers[lang] = LanguageMatcher(_state["codebook"], lang)
+        codebook = _state["codebook"]
+        key = (codebook.sha256, lang)
+        if not codebook.sha256:  # a codebook made in code, not read from a file: no identity to cache by
+            matchers[lang] = LanguageMatcher(codebook, lang)
+        else:
+            if key not in _BUILT:
+                _BUILT[key] = LanguageMatcher(codebook, lang)
+            matchers[lang] = _BUILT[key]
     return matchers[lang]
 
 
