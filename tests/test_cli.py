@@ -23,7 +23,15 @@ def test_csv_columns_are_the_contract(example_run):
     with (example_run / "codings.csv").open(encoding="utf-8") as stream:
         assert next(csv.reader(stream)) == CODING_COLUMNS == [
             "document", "case", "speaker", "segment", "start", "end", "group", "code", "source", "score",
-            "evidence", "text"]
+            "evidence", "text", "primary"]  # the contract's columns, then `primary` appended
+
+
+def test_each_coded_segment_has_exactly_one_primary_code(example_run):
+    primaries: dict[tuple[str, str], int] = {}
+    for row in rows(example_run / "codings.csv"):
+        key = (row["document"], row["segment"])
+        primaries[key] = primaries.get(key, 0) + int(row["primary"])
+    assert primaries and set(primaries.values()) == {1}
 
 
 def test_offsets_point_into_the_extracted_text(example_run):

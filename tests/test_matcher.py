@@ -104,3 +104,41 @@ def test_inductive_codes_are_never_auto_coded():
         Code("Overig", "Aanvullend", keywords={"nl": ["visie"]}, inductive=True)])])
     segment = Segment("d", "", "", 1, "turn", 0, 5, "nl", "visie")
     assert LanguageMatcher(book, "nl").code_segments([segment]) == []
+
+
+# -- weights and the primary code --------------------------------------------------------------------------------
+def test_weights_add_up_per_stretch_of_text():
+    [strong] = code("Er is een duidelijke stip op de horizon.", ["stip op de horizon^2", "horizon"])
+    assert strong.score == 2  # overlapping hits are one stretch, with the weight of the strongest keyword
+    [both] = code("De visie en de stip op de horizon.", ["stip op de horizon^2", "visie"])
+    assert both.score == 3
+
+
+def test_a_weak_word_alone_stays_below_the_threshold():
+    assert code("We volgen de regels.", ["regels^0.5"]) == []
+    [coded] = code("De regels en de procedures.", ["regels^0.5", "procedure^0.5"])
+    assert coded.score == 1
+
+
+def two_codes(text: str, first: list[str], second: list[str]):
+    codes = [Code(name="A", group="G1", keywords={"nl": first}), Code(name="B", group="G2", keywords={"nl": second})]
+    book = Codebook("t", "1", ["nl"], [CodeGroup("G1", codes=[codes[0]]), CodeGroup("G2", codes=[codes[1]])])
+    segment = Segment("d.txt", "", "R1", 1, "turn", 0, len(text), "nl", text)
+    return {c.code: c.primary for c in LanguageMatcher(book, "nl").code_segments([segment])}
+
+
+def test_the_primary_code_is_the_strongest_never_the_first_in_the_file():
+    assert two_codes("De visie en de strategie; een netwerk.", ["netwerk"], ["visie", "strategie"]) == {
+        "A": False, "B": True}  # B scores 2, A 1: B is primary though A comes first
+    assert two_codes("De visie; een netwerk.", ["netwerk"], ["visie^2"]) == {"A": False, "B": True}
+    # a tie in score goes to more distinct evidence terms, then to longer matched text
+    assert two_codes("Kennisdeling in het netwerk.", ["netwerk"], ["kennisdeling"]) == {"A": False, "B": True}
+
+
+@pytest.mark.parametrize("pattern,message", [("visie^0", "more than 0"), ("^3", "needs a keyword"),
+                                             ("a^b", "may only end a keyword")])
+def test_bad_weights_are_refused(pattern, message):
+    from icap_coder.codebook.patterns import PatternError, parse_pattern
+
+    with pytest.raises(PatternError, match=message):
+        parse_pattern(pattern)

@@ -109,3 +109,4 @@ class Coding:
     score: float
     evidence: str
     text: str
+    primary: bool = False  # the segment's strongest automatic code (the one a single-label coder would give)

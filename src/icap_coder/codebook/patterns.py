@@ -10,6 +10,7 @@ One rule per form (see README, "Pattern syntax"):
     =les           exact:   the lower-case form only, no lemmatisation
     /regex/        regex:   a Python regular expression over the segment text, case-insensitive; one
                             that can backtrack for ever is refused, and each match has a time limit
+    any of them^2  weight:  what a hit adds to the code's score (default 1; `^0.5` for a weak word)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ except ImportError:  # Python 3.10
     import sre_parse as sre  # type: ignore[no-redef, unused-ignore]
 
 MAXREPEAT = sre.MAXREPEAT
+WEIGHT = re.compile(r"^(.*)\^(\d+(?:\.\d+)?)$")  # `term^2`: the weight ends the keyword
 REGEX_SECONDS = 2.0  # the most one /regex/ keyword may take on one segment
 TOKEN_KINDS = ("lemma", "prefix", "suffix", "infix", "exact")
 
@@ -47,6 +49,7 @@ class Pattern:
     raw: str
     kind: str  # "token", "phrase" or "regex"
     elements: tuple[Element, ...] = ()
+    weight: float = 1.0  # what one hit adds to the code's score in a segment (`term^2`, `term^0.5`)
     regex: regex.Pattern[str] | None = None
 
 
@@ -115,6 +118,14 @@ def parse_pattern(raw: object) -> Pattern:
     text = raw.strip()
     if not text:
         raise PatternError("empty keyword")
+    weight = 1.0
+    weighted = WEIGHT.match(text)
+    if weighted:
+        text, weight = weighted.group(1).strip(), float(weighted.group(2))
+        if not 0 < weight <= 10:
+            raise PatternError(f"'{raw}': a weight must be more than 0 and at most 10")
+        if not text:
+            raise PatternError(f"'{raw}': a weight needs a keyword before the ^")
     if len(text) >= 2 and text.startswith("/") and text.endswith("/"):
         try:
             compiled = regex.compile(text[1:-1], regex.IGNORECASE | regex.V0)
@@ -126,7 +137,9 @@ def parse_pattern(raw: object) -> Pattern:
         if catastrophic(text[1:-1]):
             raise PatternError(f"regex {text} can take for ever on some text (a repeated group that itself "
                                "repeats or has overlapping choices, like (a+)+ or (a|aa)*); simplify it")
-        return Pattern(raw, "regex", regex=compiled)
+        return Pattern(raw, "regex", regex=compiled, weight=weight)
+    if "^" in text:
+        raise PatternError(f"'{raw}': '^' may only end a keyword, followed by its weight (e.g. visie^2)")
     parts = text.split()
     elements = tuple(parse_element(part) for part in parts)
-    return Pattern(raw, "phrase" if len(elements) > 1 else "token", elements)
+    return Pattern(raw, "phrase" if len(elements) > 1 else "token", elements, weight=weight)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, cast
 
 import numpy
@@ -210,12 +210,13 @@ class LanguageMatcher:
         for hit in hits:
             by_code[hit.rule.code].append(hit)
         codings = []
+        strength: dict[int, tuple[float, int, int]] = {}  # coding index -> what decides the primary code
         for index in sorted(by_code):
             code_hits = by_code[index]
             excluded = [h for h in code_hits if h.rule.exclude]
             kept = [h for h in code_hits if not h.rule.exclude
                     and not any(x.start < h.end and h.start < x.end for x in excluded)]
-            score = float(_distinct_spans(kept))
+            score = _weighted_spans(kept)
             if not kept or score < min_score:
                 continue
             kept.sort(key=lambda h: (h.start, self._order[h.rule]))
@@ -224,19 +225,28 @@ class LanguageMatcher:
                 first.setdefault(hit.term, hit)
             evidence = [f"{h.term} <- {h.rule.pattern.raw}" for h in first.values()]
             code = self.codes[index]
+            strength[len(codings)] = (score, len(first), sum(h.end - h.start for h in first.values()))
             codings.append(Coding(
                 document=segment.document, case=segment.case, speaker=segment.speaker,
                 segment=segment.index, start=segment.start, end=segment.end, group=code.group,
-                code=code.name, source="auto", score=score, evidence="; ".join(evidence), text=segment.text,
+                code=code.name, source="auto", score=round(score, 3), evidence="; ".join(evidence),
+                text=segment.text,
             ))
+        if codings:  # the primary code: the strongest evidence, never the order of the codebook
+            best = min(strength, key=lambda i: (-strength[i][0], -strength[i][1], -strength[i][2],
+                                                f"{codings[i].group}/{codings[i].code}"))
+            codings[best] = replace(codings[best], primary=True)
         return codings
 
 
-def _distinct_spans(hits: list[Hit]) -> int:
-    """How many separate stretches of text the hits cover; overlapping hits count once."""
-    count, reach = 0, -1
-    for start, end in sorted((h.start, h.end) for h in hits):
+def _weighted_spans(hits: list[Hit]) -> float:
+    """The score: each separate stretch of text that hit counts once, with the weight of its strongest
+    keyword (overlapping hits, like `innovatiestrategie` found by two wildcards, are one stretch)."""
+    total, reach, weight = 0.0, -1, 0.0
+    for start, end, hit_weight in sorted((h.start, h.end, h.rule.pattern.weight) for h in hits):
         if start >= reach:
-            count += 1
+            total += weight
+            weight = 0.0
+        weight = max(weight, hit_weight)
         reach = max(reach, end)
-    return count
+    return total + weight

@@ -6,7 +6,7 @@ from icap_coder.model import Coding, Segment
 
 SEGMENT_COLUMNS = ["document", "case", "speaker", "segment", "unit", "start", "end", "language", "text"]
 CODING_COLUMNS = ["document", "case", "speaker", "segment", "start", "end", "group", "code", "source", "score",
-                  "evidence", "text"]
+                  "evidence", "text", "primary"]  # columns are only ever added at the end
 
 
 def segment_row(segment: Segment) -> list:
@@ -16,11 +16,11 @@ def segment_row(segment: Segment) -> list:
 
 def coding_row(coding: Coding) -> list:
     return [coding.document, coding.case, coding.speaker, coding.segment, coding.start, coding.end, coding.group,
-            coding.code, coding.source, _number(coding.score), coding.evidence, coding.text]
+            coding.code, coding.source, _number(coding.score), coding.evidence, coding.text, int(coding.primary)]
 
 
 def coding_record(coding: Coding) -> dict:
-    return dict(zip(CODING_COLUMNS, coding_row(coding)))
+    return {**dict(zip(CODING_COLUMNS, coding_row(coding))), "primary": coding.primary}
 
 
 def _number(value: float) -> float | int:

@@ -157,7 +157,8 @@ def read_results(folder: Path, codebook: Codebook) -> Dataset:
     try:
         codings = [Coding(r["document"], r["case"], r["speaker"], int(r["segment"]), int(r["start"]),
                           int(r["end"]), r["group"], r["code"], r["source"], float(r["score"]), r["evidence"],
-                          r["text"]) for r in _rows(folder / "codings.csv", CODING_COLUMNS, guarded)]
+                          r["text"], r.get("primary") == "1")
+                   for r in _rows(folder / "codings.csv", CODING_COLUMNS[:12], guarded)]  # `primary` came later
     except ValueError as exc:
         raise _damaged(folder / "codings.csv", f"a score is not a number ({exc})") from None
     counts = manifest.get("counts") or {}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from icap_coder.errors import IcapError
@@ -129,8 +129,10 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
             evidence = f"{evidence}; auto: {rows[key].evidence}"
         elif key in rows:
             return  # the same manual coding twice (a marker and a tag): one row
+        confirmed = rows.get(key)
         rows[key] = Coding(document.path, document.case, segment.speaker, segment.index, segment.start,
-                           segment.end, group, code, "manual", 1.0, evidence, segment.text)
+                           segment.end, group, code, "manual", confirmed.score if confirmed else 1.0, evidence,
+                           segment.text, confirmed.primary if confirmed else False)
 
     places = _Places(segments)
     for marker in markers:
@@ -176,10 +178,22 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
                 verb = "confirmed" if tag.action == "confirm" else "tagged"
                 who = f" by {tag.coder}" if tag.coder else ""
                 add(segment, tag.code, f"{verb}{who} ({where})" + (f": {tag.memo}" if tag.memo else ""), where)
+    _repick_primaries(rows, {c.segment for c in auto if c.primary})
     order = {code.path: n for n, code in enumerate(codebook.codes())}
     merged = sorted(rows.values(), key=lambda c: (c.segment, order.get(f"{c.group}/{c.code}", len(order)), c.code))
     counts.manual = sum(1 for c in merged if c.source == "manual")
     return merged, counts, warnings
+
+
+def _repick_primaries(rows: dict[tuple[int, str, str], Coding], had_primary: set[int]) -> None:
+    """A segment whose primary code a person rejected gets the strongest of its remaining rule codings."""
+    with_primary = {key[0] for key, coding in rows.items() if coding.primary}
+    for segment in had_primary - with_primary:
+        candidates = [(key, c) for key, c in rows.items() if key[0] == segment and ("<-" in c.evidence)]
+        if candidates:
+            key, best = min(candidates, key=lambda kc: (-kc[1].score, -kc[1].evidence.count("<-"),
+                                                         f"{kc[1].group}/{kc[1].code}"))
+            rows[key] = replace(best, primary=True)
 
 
 class _Places:
