@@ -209,7 +209,7 @@ class LanguageMatcher:
         by_code: dict[int, list[Hit]] = defaultdict(list)
         for hit in hits:
             by_code[hit.rule.code].append(hit)
-        codings = []
+        codings: list[Coding] = []
         strength: dict[int, tuple[float, int, int]] = {}  # coding index -> what decides the primary code
         for index in sorted(by_code):
             code_hits = by_code[index]
