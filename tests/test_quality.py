@@ -37,8 +37,8 @@ def test_held_out_set(book):
 
 
 def test_negatives_stay_uncoded(book):
-    items = [(lang, text, codes) for lang, text, codes in load_checkset(DATA / "checkset.yaml", book) if not codes]
-    result = evaluate(book, items)
+    items = [item for item in load_checkset(DATA / "checkset.yaml", book) if not item.codes]
+    result = evaluate(book, items, bootstrap=0)
     # Known limit of keyword coding: naming the mayor is not yet political support.
     assert [text for _, _, text in result.disagreements] == [
         "De burgemeester opende het project met een toespraak."]
@@ -59,5 +59,9 @@ def test_evaluate_command(tmp_path):
     assert result.returncode == 0
     import json
 
-    rows = json.loads(result.stdout)
+    data = json.loads(result.stdout)
+    rows = data["codes"]
     assert rows[-1]["group"] == "(all codes, micro)" and rows[-1]["support"] == 95
+    assert data["segments"] == 77 and 0 <= data["kappa"] <= 1
+    low, high = data["intervals"]["kappa"]
+    assert low <= data["kappa"] <= high

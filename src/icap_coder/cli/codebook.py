@@ -61,25 +61,43 @@ def codebook_show(
 @codebook_app.command("evaluate")
 @fails_cleanly
 def codebook_evaluate(
-    checkset: Annotated[Path, typer.Argument(help="Labelled segments (YAML: segments: [{lang, text, codes}]).")],
+    checksets: Annotated[list[Path], typer.Argument(
+        help="Labelled segments (YAML: segments: [{text, lang, codes, group, split}]); several are pooled.")],
     codebook: CodebookOption = None,
+    split: Annotated[str, typer.Option(
+        "--split", help="dev (used to tune), holdout (never tuned on: the honest estimate) or all.")] = "all",
+    lang: Annotated[str | None, typer.Option("--lang", help="Only the segments of this language.")] = None,
     min_score: Annotated[float, typer.Option(
-        "--min-score", min=0, help="Keyword hits a code needs in a segment.")] = 1.0,
+        "--min-score", min=0, help="Weighted keyword score a code needs in a segment.")] = 1.0,
+    bootstrap: Annotated[int, typer.Option(
+        "--bootstrap", min=0, help="Resamples for the 95% intervals (0: none).")] = 1000,
     show_errors: Annotated[bool, typer.Option("--show-errors", help="List every missed and extra coding.")] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Precision and recall of automatic coding against segments a person coded."""
-    from icap_coder.analysis.evaluate import evaluate, load_checkset
-    from icap_coder.cli.render import evaluation_rows, evaluation_table
+    """Agreement of automatic coding with segments a person coded: per code, and per segment with kappa."""
+    from icap_coder.analysis.evaluate import evaluate, load_checkset, summary
+    from icap_coder.cli.render import agreement_table, confusion_table, evaluation_rows, evaluation_table
     from icap_coder.codebook.loader import load_codebook
 
+    if split not in ("dev", "holdout", "all"):
+        raise IcapError(f"--split must be dev, holdout or all, not '{split}'")
     book, _ = load_codebook(codebook)
-    result = evaluate(book, load_checkset(checkset, book), min_score)
-    if fmt is not OutputFormat.table:
+    items = [item for path in checksets for item in load_checkset(path, book)
+             if (split == "all" or item.split == split) and (lang is None or item.lang == lang)]
+    if not items:
+        raise IcapError("no segments in the check set(s) with that --split/--lang")
+    result = evaluate(book, items, min_score, bootstrap)
+    if fmt is OutputFormat.json:
+        import json
+
+        print(json.dumps({"codes": evaluation_rows(book, result), **summary(result)}, ensure_ascii=False, indent=1))
+    elif fmt is OutputFormat.csv:
         rows = evaluation_rows(book, result)
         print_records(rows, fmt, list(rows[0]))
-    else:
+    elif fmt is OutputFormat.table:
         out.print(evaluation_table(book, result))
+        out.print(agreement_table(result))
+        out.print(confusion_table(result))
     if show_errors:
         for kind, code_name, text in result.disagreements:
             out.print(f"{kind:6} {code_name}: {text}", markup=False)

@@ -77,7 +77,16 @@ def codebook_table(book: Codebook, lang: str | None = None) -> Table:
     return table
 
 
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _shown(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
 def evaluation_rows(book: Codebook, result: Evaluation) -> list[dict[str, Any]]:
+    """Per code and element (multi-label): support, counts, precision, recall, F1 (None: n/a)."""
     rows = []
     for group in book.groups:
         if group.name not in result.groups:
@@ -86,23 +95,60 @@ def evaluation_rows(book: Codebook, result: Evaluation) -> list[dict[str, Any]]:
                 (c.name, result.codes[c.name]) for c in group.codes if c.name in result.codes]:
             rows.append({"group": group.name, "code": "" if name == group.name else name,
                          "support": score.support, "tp": score.tp, "fp": score.fp, "fn": score.fn,
-                         "precision": round(score.precision, 3), "recall": round(score.recall, 3),
-                         "f1": round(score.f1, 3)})
+                         "precision": _round(score.precision), "recall": _round(score.recall),
+                         "f1": _round(score.f1)})
     m = result.micro
     rows.append({"group": "(all codes, micro)", "code": "", "support": m.support, "tp": m.tp, "fp": m.fp,
-                 "fn": m.fn, "precision": round(m.precision, 3), "recall": round(m.recall, 3), "f1": round(m.f1, 3)})
+                 "fn": m.fn, "precision": _round(m.precision), "recall": _round(m.recall), "f1": _round(m.f1)})
     return rows
 
 
 def evaluation_table(book: Codebook, result: Evaluation) -> Table:
-    table = Table(title=f"Automatic vs. human coding on {result.segments} segments",
-                  caption="support = segments the person coded; group rows: any code of the group")
+    table = Table(title=f"Per code: automatic vs. human coding on {result.segments} segments",
+                  caption="support = segments the person gave the code; group rows: any code of the group; "
+                          "n/a = never coded (precision) or never given (recall)")
     for column in ("Element / code", "support", "precision", "recall", "F1"):
         table.add_column(column, justify="left" if column.startswith("Element") else "right")
     for row in evaluation_rows(book, result):
         name = f"  {escape(row['code'])}" if row["code"] else f"[bold]{escape(row['group'])}[/bold]"
-        table.add_row(name, str(row["support"]), f"{row['precision']:.2f}", f"{row['recall']:.2f}",
-                      f"{row['f1']:.2f}")
+        table.add_row(name, str(row["support"]), _shown(row["precision"]), _shown(row["recall"]),
+                      _shown(row["f1"]))
+    return table
+
+
+def agreement_table(result: Evaluation) -> Table:
+    """The primary code's element against the person's: headline numbers with 95% intervals, per element."""
+    def with_interval(name: str, value: float | None) -> str:
+        low_high = result.intervals.get(name)
+        return _shown(value) + (f"  [dim]({low_high[0]:.2f}–{low_high[1]:.2f})[/dim]" if low_high else "")
+
+    table = Table(title=f"Per segment: the primary code's element vs. the person's ({result.segments} segments)",
+                  caption="in brackets: bootstrap 95% interval; macro-F1 over the elements that occur")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("accuracy", with_interval("accuracy", result.accuracy))
+    table.add_row("Cohen's kappa", with_interval("kappa", result.kappa))
+    table.add_row("macro-F1", with_interval("macro_f1", result.macro_f1))
+    table.add_row("micro-F1 (codes)", with_interval("micro_f1", result.micro.f1))
+    for group in result.labels:
+        correct, total = result.element_accuracy(group)
+        if total:
+            table.add_row(f"  {escape(group)}", f"{correct}/{total} = {correct / total:.2f}")
+    return table
+
+
+def confusion_table(result: Evaluation) -> Table:
+    table = Table(title="Which element the primary code gave (columns) for the person's element (rows)")
+    table.add_column("person \\ primary")
+    shown = [label for label in result.labels
+             if any(result.confusion[(gold, label)] for gold in result.labels)
+             or any(result.confusion[(label, found)] for found in result.labels)]
+    for label in shown:
+        table.add_column(escape(label[:12]), justify="right")
+    for gold in shown:
+        cells = [str(result.confusion[(gold, found)] or "[dim]·[/dim]") if gold != found
+                 else f"[bold]{result.confusion[(gold, found)]}[/bold]" for found in shown]
+        table.add_row(escape(gold), *cells)
     return table
 
 
