@@ -257,3 +257,13 @@ def test_a_results_folder_gives_exactly_the_tables_of_recoding(coded):
     method = [dict(r.appendix) for r in reports]
     assert method[0].pop("Coded at") != method[1].pop("Coded at")  # the run's date vs. "this run"
     assert method[0] == method[1] and "1 automatic codings rejected by hand" in method[0]["Codings"]
+
+
+def test_primary_filter_counts_one_code_per_segment(coded):
+    rows = json.loads(icap("compare", str(coded), "--primary", "-f", "json").stdout)
+    codes_total = sum(r["Total"] for r in rows if r["code"])
+    coded_segments = {(r["document"], r["segment"]) for r in csv.DictReader((coded / "codings.csv").open(encoding="utf-8"))
+                      if r["source"] == "auto" or r["primary"] == "1"}
+    primaries = [r for r in csv.DictReader((coded / "codings.csv").open(encoding="utf-8")) if r["primary"] == "1"]
+    assert codes_total == len(primaries) and len(primaries) <= len(coded_segments)
+    assert len({(r["document"], r["segment"]) for r in primaries}) == len(primaries)  # one per segment

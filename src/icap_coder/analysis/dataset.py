@@ -27,6 +27,7 @@ class Filters:
     speaker: str | None = None
     document: str | None = None
     source: str | None = None  # auto | manual
+    primary: bool = False  # only each segment's primary code
 
     def keep(self, coding: Coding) -> bool:
         return all((
@@ -36,10 +37,11 @@ class Filters:
             self.speaker is None or coding.speaker == self.speaker,
             self.document is None or coding.document == self.document,
             self.source is None or coding.source == self.source,
+            not self.primary or coding.primary,
         ))
 
     def describe(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in vars(self).items() if v is not None)
+        return ", ".join(f"{k}={v}" for k, v in vars(self).items() if v is not None and v is not False)
 
     def check(self, dataset: Dataset) -> None:
         """A filter that names nothing in the data is a mistake, not an empty table: say what there is."""

@@ -112,6 +112,8 @@ CodeFilter = Annotated[str | None, typer.Option("--code", help=FILTER)]
 CaseFilter = Annotated[str | None, typer.Option("--case", help=FILTER)]
 SpeakerFilter = Annotated[str | None, typer.Option("--speaker", help=FILTER)]
 DocumentFilter = Annotated[str | None, typer.Option("--document", help=FILTER)]
+PrimaryFilter = Annotated[bool, typer.Option(
+    "--primary", help="Only each segment's primary code (one per segment). " + FILTER)]
 SourceFilter = Annotated[Source | None, typer.Option("--source", help="auto or manual. " + FILTER)]
 AnalysisPaths = Annotated[list[Path], typer.Argument(
     help="Transcript files or folders, or one results folder of `icap code --out`.")]
@@ -194,7 +196,7 @@ def load_dataset(paths: list[Path], codebook: Path | None, project: Path | None,
 
 
 def filters(group: str | None, code: str | None, case: str | None, speaker: str | None, document: str | None,
-            source: Source | None) -> Filters:
+            source: Source | None, primary: bool = False) -> Filters:
     from icap_coder.analysis.dataset import Filters
 
-    return Filters(group, code, case, speaker, document, source.value if source else None)
+    return Filters(group, code, case, speaker, document, source.value if source else None, primary)

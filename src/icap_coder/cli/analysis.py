@@ -18,6 +18,7 @@ from icap_coder.cli._common import (
     FormatOption,
     GroupFilter,
     OutputFormat,
+    PrimaryFilter,
     ProjectOption,
     SourceFilter,
     SpeakerFilter,
@@ -61,8 +62,8 @@ def compare(
     fmt: FormatOption = OutputFormat.table,
     codebook: CodebookOption = None, project: ProjectOption = None, tags: TagsOption = None,
     group: GroupFilter = None, code: CodeFilter = None, case: CaseFilter = None, speaker: SpeakerFilter = None,
-    document: DocumentFilter = None, source: SourceFilter = None, export: ExportOption = None,
-    cell_guard: CellGuardOption = True,
+    document: DocumentFilter = None, source: SourceFilter = None, primary: PrimaryFilter = False,
+    export: ExportOption = None, cell_guard: CellGuardOption = True,
 ) -> None:
     """Cross-case comparison: groups and codes against the values of an attribute.
 
@@ -79,7 +80,8 @@ def compare(
         raise IcapError(f"--layout must be wide or long, not '{layout}'")
     if export and export.suffix.lower() not in (*comparison.SUFFIXES, ".html", ".docx"):
         raise IcapError("unknown export format; use .csv .xlsx .md .json .png .svg .html or .docx", file=str(export))
-    dataset = load_dataset(paths, codebook, project, tags, filters(group, code, case, speaker, document, source))
+    chosen = filters(group, code, case, speaker, document, source, primary)
+    dataset = load_dataset(paths, codebook, project, tags, chosen)
     dataset.check_by(by)
     table = dataset.table(by)
     if export and export.suffix.lower() in (".html", ".docx"):
@@ -104,8 +106,8 @@ def summary(
     fmt: FormatOption = OutputFormat.table,
     codebook: CodebookOption = None, project: ProjectOption = None, tags: TagsOption = None,
     group: GroupFilter = None, code: CodeFilter = None, case: CaseFilter = None, speaker: SpeakerFilter = None,
-    document: DocumentFilter = None, source: SourceFilter = None, export: ExportOption = None,
-    cell_guard: CellGuardOption = True,
+    document: DocumentFilter = None, source: SourceFilter = None, primary: PrimaryFilter = False,
+    export: ExportOption = None, cell_guard: CellGuardOption = True,
 ) -> None:
     """Per element: coded segments, documents, respondents per case, the evidence, and the best quotes.
 
@@ -116,7 +118,8 @@ def summary(
 
     if export and export.suffix.lower() not in (*REPORT_SUFFIXES, ".json", ".xlsx", ".csv"):
         raise IcapError("unknown export format; use .docx .html .md .json .xlsx or .csv", file=str(export))
-    dataset = load_dataset(paths, codebook, project, tags, filters(group, code, case, speaker, document, source))
+    chosen = filters(group, code, case, speaker, document, source, primary)
+    dataset = load_dataset(paths, codebook, project, tags, chosen)
     if export and export.suffix.lower() in REPORT_SUFFIXES:
         _write_report(export, dataset, "case", "segments", quotes)
         return
@@ -146,8 +149,8 @@ def cooccur(
     fmt: FormatOption = OutputFormat.table,
     codebook: CodebookOption = None, project: ProjectOption = None, tags: TagsOption = None,
     group: GroupFilter = None, code: CodeFilter = None, case: CaseFilter = None, speaker: SpeakerFilter = None,
-    document: DocumentFilter = None, source: SourceFilter = None, export: ExportOption = None,
-    cell_guard: CellGuardOption = True,
+    document: DocumentFilter = None, source: SourceFilter = None, primary: PrimaryFilter = False,
+    export: ExportOption = None, cell_guard: CellGuardOption = True,
 ) -> None:
     """Codes applied to the same segments: counts and the c-coefficient (n12 / (n1 + n2 - n12)).
 
@@ -165,7 +168,8 @@ def cooccur(
                ".json": lambda path, data: formats.write_text(path, formats.records_json(formats.records(data)))}
     if export and export.suffix.lower() not in writers:
         raise IcapError("unknown export format; use .csv .xlsx .md or .json", file=str(export))
-    dataset = load_dataset(paths, codebook, project, tags, filters(group, code, case, speaker, document, source))
+    chosen = filters(group, code, case, speaker, document, source, primary)
+    dataset = load_dataset(paths, codebook, project, tags, chosen)
     data = tables.pairs([p for p in cooccurrence(dataset.codings, level) if p.together >= minimum])
     if export:
         writers[export.suffix.lower()](export, data)

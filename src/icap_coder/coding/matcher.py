@@ -198,7 +198,8 @@ class LanguageMatcher:
         while start < len(text):
             end = min(len(text), start + LONG_SEGMENT)
             if end < len(text):
-                cut = max(text.rfind(". ", start, end), text.rfind(" ", start, end))
+                cut = text.rfind(". ", start, end)  # a sentence end if there is one, else the last space
+                cut = cut if cut > start else text.rfind(" ", start, end)
                 end = cut + 1 if cut > start else end
             piece = text[start:end]
             hits.extend(hit._replace(start=hit.start + start, end=hit.end + start) for hit in self.hits(piece))
