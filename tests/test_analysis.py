@@ -262,8 +262,8 @@ def test_a_results_folder_gives_exactly_the_tables_of_recoding(coded):
 def test_primary_filter_counts_one_code_per_segment(coded):
     rows = json.loads(icap("compare", str(coded), "--primary", "-f", "json").stdout)
     codes_total = sum(r["Total"] for r in rows if r["code"])
-    coded_segments = {(r["document"], r["segment"]) for r in csv.DictReader((coded / "codings.csv").open(encoding="utf-8"))
-                      if r["source"] == "auto" or r["primary"] == "1"}
-    primaries = [r for r in csv.DictReader((coded / "codings.csv").open(encoding="utf-8")) if r["primary"] == "1"]
+    all_rows = list(csv.DictReader((coded / "codings.csv").open(encoding="utf-8")))
+    coded_segments = {(r["document"], r["segment"]) for r in all_rows}
+    primaries = [r for r in all_rows if r["primary"] == "1"]
     assert codes_total == len(primaries) and len(primaries) <= len(coded_segments)
     assert len({(r["document"], r["segment"]) for r in primaries}) == len(primaries)  # one per segment
