@@ -45,6 +45,7 @@ class Settings:
     tags_file: Path | None = None  # default: tags.yaml in the transcripts folder
     min_score: float = 1.0
     jobs: int = 0  # 0: one worker per core
+    manual: bool = True  # merge a person's codings (markers, tags file); False: the rules' codings alone
 
 
 def normalise_language(value: str) -> str:

@@ -12,7 +12,10 @@ agreement of automatic coding with a person's (check sets).
     tables.py         cross-tabulations as header + rows (wide, long, pairs) and their captions
     report.py         the report: per element, per case, numbers and quotes; comparison; method
     inductive.py      codes used by people that the codebook lacks
-    evaluate.py       precision, recall and F1 of a codebook against a labelled check set
+    evaluate.py       agreement of a codebook with a labelled check set: per code, per segment, intervals
+    against.py        a study's own coding (tags, markers) as the check set
+    suggest.py        keywords a person's coding suggests (weighted log-odds, Fightin' Words)
+    codebook_diff.py  which segments gain or lose which codes when a codebook changes
 
 Computes, never writes: files are stage `export`'s job, the terminal `cli`'s.
 """

@@ -152,6 +152,33 @@ def confusion_table(result: Evaluation) -> Table:
     return table
 
 
+def suggestion_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table(title="Terms your coding suggests as keywords (nothing is changed)",
+                  caption="z: distinctiveness (weighted log-odds, informative prior); in code: the code's segments "
+                          "with the term; add: of those, not coded by the rules yet; also: segments without the code "
+                          "it would catch")
+    for column in ("code", "term", "z", "in code", "add", "also"):
+        table.add_column(column, justify="left" if column in ("code", "term") else "right")
+    for row in rows:
+        table.add_row(escape(row["code"]), escape(row["term"]), f"{row['z']:.2f}",
+                      f"{row['in_code']}/{row['code_segments']}", str(row["would_add"]), str(row["would_also_catch"]))
+    return table
+
+
+def diff_table(result: Any) -> Table:
+    table = Table(title=f"Segments whose automatic codes change ({len(result.changes)} of {result.segments})")
+    for column in ("segment", "gained", "lost", "primary", "text"):
+        table.add_column(column, overflow="fold")
+    for change in result.changes:
+        primary = (f"{change.primary_before or '-'} → {change.primary_after or '-'}"
+                   if change.primary_before != change.primary_after else "")
+        text = " ".join(change.text.split())
+        table.add_row(escape(f"{change.document}#{change.segment}"), escape("\n".join(change.gained)),
+                      escape("\n".join(change.lost)), escape(primary),
+                      escape(text if len(text) <= 120 else text[:119] + "…"))
+    return table
+
+
 def matrix_table(data: CrossTab, measure: str, note: str) -> Table:
     table = Table(title=escape(f"{measure} by {data.by}"), caption=escape(note))
     table.add_column("Element / code")

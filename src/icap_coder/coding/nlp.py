@@ -61,7 +61,7 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
 
 
 @cache
-def _stop_words(lang: str) -> frozenset[str]:
+def stop_words(lang: str) -> frozenset[str]:
     module = __import__(f"spacy.lang.{lang}.stop_words", fromlist=["STOP_WORDS"])
     return frozenset(module.STOP_WORDS)
 
@@ -73,10 +73,27 @@ def detect_language(text: str, candidates: list[str], sample_words: int = 1000) 
     needs; returns (language, confidence 0..1 as the winner's share of hits).
     """
     words = [w.strip(".,;:!?\"'()[]…“”‘’").lower() for w in text.split()[:sample_words]]
-    scores = {lang: sum(1 for w in words if w in _stop_words(lang)) for lang in candidates
+    scores = {lang: sum(1 for w in words if w in stop_words(lang)) for lang in candidates
               if lang in LANGUAGES}
     if not scores:
         return (candidates[0] if candidates else "nl"), 0.0
     best = max(scores, key=lambda lang: (scores[lang], -candidates.index(lang)))
     total = sum(scores.values())
     return best, (scores[best] / total if total else 0.0)
+
+
+def terms(text: str, lang: str) -> list[str]:
+    """The content words of a text as lemmas (lower case; no stop words, numbers or punctuation), in order.
+
+    What `codebook suggest` counts: a lemma here is what a plain keyword matches.
+    """
+    table = lemma_table(lang)
+    stops = stop_words(lang)
+    words = []
+    for token in blank(lang).tokenizer(text):
+        word = token.lower_
+        if token.is_alpha and len(word) >= 3 and word not in stops:
+            lemma = (table.get(word) or simplemma.lemmatize(word, lang=lang)).lower()
+            if lemma not in stops:
+                words.append(lemma)
+    return words

@@ -90,7 +90,7 @@ def plan(paths: list[Path], settings: Settings) -> tuple[list[_Job], list[str], 
             if case_file and all(i["path"] != str(case_file) for i in inputs):
                 inputs.append(input_file("cases", case_file))
         tags_path = settings.tags_file or (base / TAGS_FILE)
-        tags = load_tags(tags_path)
+        tags = load_tags(tags_path) if settings.manual else []
         if tags_path.is_file() and all(i["path"] != str(tags_path) for i in inputs):
             inputs.append(input_file("tags", tags_path))
         relatives = []
@@ -243,6 +243,8 @@ def process_document(path: Path, relative: str, sheet_row: dict[str, str], codeb
             warnings.append(f"{path}: coded as '{language}' but reads as '{detected}', and got no automatic codings; "
                             "check `--lang` or its `language:`")
     warnings.extend(_interviewer_note(path, segments))
-    codings, manual, notes = merge(document, segments, codings, raw.markers, tags or [], codebook, tags_file)
+    markers = raw.markers if settings.manual else []
+    tags = (tags or []) if settings.manual else []
+    codings, manual, notes = merge(document, segments, codings, markers, tags, codebook, tags_file)
     warnings.extend(notes)
     return DocumentResult(document, segments, codings, warnings, manual)

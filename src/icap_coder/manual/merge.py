@@ -167,7 +167,8 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
                 removed = rows.pop((segment.index, group, code), None)
                 if removed is not None and removed.source == "auto":
                     counts.rejected += 1
-                    counts.rejections.append({"segment": segment.index, "group": group, "code": code,
+                    counts.rejections.append({"document": document.path, "segment": segment.index,
+                                              "group": group, "code": code,
                                               "evidence": removed.evidence,
                                               "by": f"{tag.coder or 'unknown'} ({where})"})
                 elif removed is not None:
