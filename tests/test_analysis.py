@@ -267,3 +267,14 @@ def test_primary_filter_counts_one_code_per_segment(coded):
     primaries = [r for r in all_rows if r["primary"] == "1"]
     assert codes_total == len(primaries) and len(primaries) <= len(coded_segments)
     assert len({(r["document"], r["segment"]) for r in primaries}) == len(primaries)  # one per segment
+
+
+def test_summary_counts_primary_codes_as_codings_csv_marks_them(coded):
+    data = json.loads(icap("summary", str(coded), "-f", "json").stdout)
+    rows = list(csv.DictReader((coded / "codings.csv").open(encoding="utf-8")))
+    for element in data["elements"]:
+        for block in element["cases"]:
+            for code, _segments, _documents, _respondents, primary in block["numbers"]:
+                expected = sum(1 for r in rows if r["primary"] == "1" and r["group"] == element["group"]
+                               and r["case"] == block["case"] and (not code or r["code"] == code))
+                assert primary == expected, (element["group"], code, block["case"])

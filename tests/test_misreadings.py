@@ -347,7 +347,7 @@ def test_format_none_and_summary_csv(example_run):
     assert icap("compare", str(example_run), "-f", "none").stdout == ""
     assert icap("cooccur", str(example_run), "-f", "none").stdout == ""
     lines = icap("summary", str(example_run), "-f", "csv").stdout.splitlines()
-    assert lines[0] == "group,code,case,segments,documents,respondents" and len(lines) > 20
+    assert lines[0] == "group,code,case,segments,documents,respondents,primary" and len(lines) > 20
 
 
 # -- the terminal shows transcript text as text -----------------------------------------------------------------

@@ -27,14 +27,18 @@ class Cell:
     documents: set = field(default_factory=set)
     respondents: set = field(default_factory=set)
 
+    primary: set = field(default_factory=set)  # segments whose primary code falls in this cell
+
     def add(self, coding: Coding, respondent: str) -> None:
         self.segments.add((coding.document, coding.segment))
         self.documents.add(coding.document)
         self.respondents.add(respondent)
+        if coding.primary:
+            self.primary.add((coding.document, coding.segment))
 
     def as_counts(self) -> dict[str, int]:
         return {"segments": len(self.segments), "documents": len(self.documents),
-                "respondents": len(self.respondents)}
+                "respondents": len(self.respondents), "primary": len(self.primary)}
 
 
 Row = tuple[str, str]  # (group, code); code "" is the group's total row

@@ -33,7 +33,7 @@ class Quote:
 @dataclass
 class CaseBlock:
     case: str
-    numbers: list[list[Any]]  # [code ("" = the element as a whole), segments, documents, respondents]
+    numbers: list[list[Any]]  # [code ("" = the element as a whole), segments, documents, respondents, primary]
     quotes: list[Quote]
 
 
@@ -65,9 +65,9 @@ class Report:
 
     def counts_table(self) -> Table:
         """Per element, code and case: segments, documents, respondents."""
-        return (["group", "code", "case", "segments", "documents", "respondents"],
-                [[e.group, code, b.case, s, d, r] for e in self.elements for b in e.cases
-                 for code, s, d, r in b.numbers])
+        return (["group", "code", "case", "segments", "documents", "respondents", "primary"],
+                [[e.group, code, b.case, *counts] for e in self.elements for b in e.cases
+                 for code, *counts in b.numbers])
 
     def quotes_table(self) -> Table:
         return (["group", "code", "case", "respondent", "document", "segment", "source", "quote"],

@@ -224,8 +224,8 @@ def print_report(console: Console, report: Report) -> None:
         for n, (code, *_rest) in enumerate(element.cases[0].numbers if element.cases else []):
             cells = []
             for block in element.cases:
-                _, s, d, r = block.numbers[n]
-                cells.append(f"{s} [dim]({d}/{r})[/dim]" if s else "[dim]0[/dim]")
+                _, s, d, r, p = block.numbers[n]
+                cells.append(f"{s} [dim]({d}/{r}, {p} primary)[/dim]" if s else "[dim]0[/dim]")
             table.add_row(escape(code) if code else "[bold]all codes[/bold]", *cells)
         console.print(table)
         if element.terms:
@@ -236,4 +236,5 @@ def print_report(console: Console, report: Report) -> None:
                     ", manual" if quote.source == "manual" else "")
                 console.print(f"  [italic]“{escape(quote.text)}”[/italic] [dim]— {escape(source)}[/dim]",
                               highlight=False)
-    console.print(f"[dim]cell: segments (documents/respondents) · {escape(report.appendix[0][1])}[/dim]")
+    console.print("[dim]cell: segments (documents/respondents, segments where it is the primary code) · "
+                  f"{escape(report.appendix[0][1])}[/dim]")

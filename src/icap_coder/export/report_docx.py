@@ -28,8 +28,8 @@ def write(path: Path, report: Report) -> None:
             document.add_paragraph(printable(f"Most frequent evidence: {terms}"))
         for block in element.cases:
             document.add_heading(printable(block.case), level=2)
-            _table(document, ["Code", "Segments", "Documents", "Respondents"],
-                   [[code or element.group, s, d, r] for code, s, d, r in block.numbers], bold_first_row=True)
+            _table(document, ["Code", "Segments", "Documents", "Respondents", "Primary"],
+                   [[code or element.group, *counts] for code, *counts in block.numbers], bold_first_row=True)
             for quote in block.quotes:
                 paragraph = document.add_paragraph(style="Quote")
                 paragraph.add_run(printable(f"“{quote.text}”"))

@@ -42,8 +42,8 @@ def render(report: Report) -> str:
             parts.append(f"<p>Most frequent evidence: {escape(terms)}</p>")
         for block in element.cases:
             parts.append(f"<h3>{escape(block.case)}</h3>")
-            parts.append(table(["code", "segments", "documents", "respondents"],
-                               [[code or element.group, s, d, r] for code, s, d, r in block.numbers]))
+            parts.append(table(["code", "segments", "documents", "respondents", "primary"],
+                               [[code or element.group, *counts] for code, *counts in block.numbers]))
             for quote in block.quotes:
                 parts.append(f"<blockquote>{escape(quote.text)}<div class='who'>— {escape(quote.respondent)}, "
                              f"{escape(quote.document)} #{quote.segment} ({escape(quote.code)}"

@@ -26,8 +26,8 @@ def markdown(report: Report) -> str:
             lines += [text("Most frequent evidence: " + ", ".join(f"{t} ({n})" for t, n in element.terms)), ""]
         for block in element.cases:
             lines += [f"### {text(block.case)}", ""]
-            rows = [[code or f"**{element.group}**", s, d, r] for code, s, d, r in block.numbers]
-            lines += [markdown_table((["code", "segments", "documents", "respondents"], rows)), ""]
+            rows = [[code or f"**{element.group}**", *counts] for code, *counts in block.numbers]
+            lines += [markdown_table((["code", "segments", "documents", "respondents", "primary"], rows)), ""]
             for quote in block.quotes:
                 source = f"{quote.respondent}, {quote.document} #{quote.segment} ({quote.code}" + (
                     ", manual)" if quote.source == "manual" else ")")
