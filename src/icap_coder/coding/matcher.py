@@ -36,6 +36,7 @@ from icap_coder.errors import IcapError
 from icap_coder.model import Code, Codebook, Coding, Segment
 
 LONG_SEGMENT = 100_000  # characters; longer segments are tokenized in pieces
+MAX_WORD_TYPES = 50_000  # distinct words remembered before the vocabulary starts afresh
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,16 @@ class LanguageMatcher:
         self._stems = {key[1:][:max(3, len(key) - 4)] for key in self._by_key if key[0] == "L" and len(key) > 3}
         self._stem_lengths = sorted({len(stem) for stem in self._stems})
         self._cache: dict[str, tuple[int, ...]] = {}  # lower-case word -> element ids
+        self._flag = self._tokenizer.vocab.add_flag(
+            lambda text: any(eid in self.anchored for eid in self._tests(text.lower())))
+
+    def _forget(self) -> None:
+        """Start a fresh vocabulary and word cache. Both grow with every new word type a corpus brings
+        (hundreds of thousands in ten million words); dropping them now and then keeps memory flat, at the
+        price of classifying the common words once more."""
+        self._tokenizer = cast(Any, spacy.blank(self.lang).tokenizer)
+        self._strings = self._tokenizer.vocab.strings
+        self._cache = {}
         self._flag = self._tokenizer.vocab.add_flag(
             lambda text: any(eid in self.anchored for eid in self._tests(text.lower())))
 
@@ -181,6 +192,8 @@ class LanguageMatcher:
     def code_segments(self, segments: list[Segment], min_score: float = 1.0) -> list[Coding]:
         """Automatic codings of the segments; each segment is tokenized once, on its own."""
         codings: list[Coding] = []
+        if len(self._cache) > MAX_WORD_TYPES:
+            self._forget()
         usual = [s for s in segments if len(s.text) <= LONG_SEGMENT]
         docs = dict(zip((id(s) for s in usual), self._tokenizer.pipe(s.text for s in usual)))
         for segment in segments:
