@@ -8,6 +8,7 @@ the same Dataset, so both give the same tables.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,25 +44,60 @@ class Filters:
     def describe(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in vars(self).items() if v is not None and v is not False)
 
-    def check(self, dataset: Dataset) -> None:
+    def check(self, known: Known) -> None:
         """A filter that names nothing in the data is a mistake, not an empty table: say what there is."""
-        groups = list(dict.fromkeys([g.name for g in dataset.codebook.groups] + [c.group for c in dataset.codings]))
-        codes = {c.name for c in dataset.codebook.codes()} | {c.path for c in dataset.codebook.codes()} | {
-            x for c in dataset.codings for x in (c.code, f"{c.group}/{c.code}")}
-        known = {"group": groups, "case": sorted({d.case for d in dataset.documents if d.case}),
-                 "document": [d.path for d in dataset.documents],
-                 "speaker": sorted({s.speaker for s in dataset.segments if s.speaker}
-                                   | {c.speaker for c in dataset.codings if c.speaker})}
+        values = {"group": list(known.groups), "case": sorted(known.cases), "document": list(known.documents),
+                  "speaker": sorted(known.speakers)}
         what = {"group": "a code group", "case": "a case", "document": "a document", "speaker": "a speaker"}
         for name in ("group", "case", "document", "speaker"):
             value = getattr(self, name)
-            if value is not None and value not in known[name]:
-                shown = ", ".join(known[name][:12]) + (", ..." if len(known[name]) > 12 else "")
+            if value is not None and value not in values[name]:
+                shown = ", ".join(values[name][:12]) + (", ..." if len(values[name]) > 12 else "")
                 plural = {"group": "groups"}.get(name, f"{name}s")
                 raise IcapError(f"--{name} '{value}' is not {what[name]}" + (" here" if name != "group" else "")
                                 + f"; {plural}: {shown or 'none'}")
-        if self.code is not None and self.code not in codes:
+        if self.code is not None and self.code not in known.codes:
             raise IcapError(f"--code '{self.code}' is not a code here; `icap codebook show` lists the codes")
+
+    def keep_document(self, document: Document | None) -> bool:
+        return document is None or ((self.case is None or document.case == self.case)
+                                    and (self.document is None or document.path == self.document))
+
+
+@dataclass
+class Known:
+    """What a stream of documents held, gathered in one pass, to check filters and --by against afterwards."""
+
+    groups: dict[str, None] = field(default_factory=dict)
+    codes: set[str] = field(default_factory=set)
+    cases: set[str] = field(default_factory=set)
+    documents: dict[str, None] = field(default_factory=dict)
+    speakers: set[str] = field(default_factory=set)
+    attributes: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, codebook: Codebook) -> Known:
+        known = cls(groups=dict.fromkeys(g.name for g in codebook.groups))
+        known.codes.update(x for c in codebook.codes() for x in (c.name, c.path))
+        return known
+
+    def add(self, document: Document | None, segments: list[Segment], codings: list[Coding]) -> None:
+        if document is not None:
+            self.documents.setdefault(document.path, None)
+            if document.case:
+                self.cases.add(document.case)
+            self.attributes.update(document.attributes)
+        self.speakers.update(s.speaker for s in segments if s.speaker)
+        for coding in codings:
+            self.groups.setdefault(coding.group, None)
+            self.codes.update((coding.code, f"{coding.group}/{coding.code}"))
+            if coding.speaker:
+                self.speakers.add(coding.speaker)
+
+    def check_by(self, by: str) -> None:
+        known = list(BUILT_IN) + sorted(self.attributes - set(BUILT_IN))
+        if by not in known:
+            raise IcapError(f"--by '{by}' is not an attribute of these documents; known: {', '.join(known)}")
 
 
 @dataclass
@@ -85,18 +121,40 @@ class Dataset:
         return Dataset(codebook, documents, [s for s in self.segments if s.document in names], codings,
                        {**self.meta, "filters": filters.describe()}, self.warnings, base)
 
+    def by_document(self) -> Iterator[tuple[Document | None, list[Coding], list[Coding]]]:
+        """(document, its codings, its codings before code filters), in document order; then codings of
+        documents not listed, with None."""
+        codings: dict[str, list[Coding]] = {}
+        for coding in self.codings:
+            codings.setdefault(coding.document, []).append(coding)
+        base: dict[str, list[Coding]] = {}
+        for coding in self.base_codings():
+            base.setdefault(coding.document, []).append(coding)
+        listed = {d.path for d in self.documents}
+        for document in self.documents:
+            yield document, codings.get(document.path, []), base.get(document.path, [])
+        for path in dict.fromkeys(c.document for c in self.codings if c.document not in listed):
+            yield None, codings[path], base.get(path, [])
+
     def table(self, by: str = "case") -> CrossTab:
         """The cross-tabulation every measure and format of this dataset is computed from."""
         return tabulate(self.codebook, self.documents, self.codings, by, denominator=self.base_codings())
 
-    def check_by(self, by: str) -> None:
-        known = list(BUILT_IN) + sorted({key for d in self.documents for key in d.attributes} - set(BUILT_IN))
-        if by not in known:
-            raise IcapError(f"--by '{by}' is not an attribute of these documents; known: {', '.join(known)}")
+    def known(self) -> Known:
+        known = Known.of(self.codebook)
+        for document in self.documents:
+            known.add(document, [], [])
+        known.add(None, self.segments, self.codings)
+        return known
 
     def base_codings(self) -> list[Coding]:
         """The codings before any filter on codes, speakers or sources: what `percent` divides by."""
         return self.codings if self.unfiltered is None else self.unfiltered
+
+
+def only_group(codebook: Codebook, group: str | None) -> Codebook:
+    """The codebook an analysis filtered to one group shows (all of it without a filter)."""
+    return _only_group(codebook, group) if group else codebook
 
 
 def _only_group(codebook: Codebook, group: str) -> Codebook:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
+from typing import Any
 
 from icap_coder.model import Coding
 
@@ -20,13 +22,59 @@ def evidence_terms(coding: Coding) -> list[str]:
     return [part.split(" <- ")[0].strip() for part in coding.evidence.split("; ") if " <- " in part]
 
 
-def best_quotes(codings: list[Coding], n: int = 3) -> list[Coding]:
-    """The most informative codings first: confirmed by a person, then the strongest
-    keyword evidence, then segments of a readable length; one per respondent where possible."""
-    def rank(c: Coding) -> tuple:
-        length = len(c.text)
-        return (c.source != "manual", -c.score, abs(length - 220) // 80, c.document, c.segment)
+def rank(c: Coding) -> tuple[Any, ...]:
+    """Smaller is better: confirmed by a person, then the strongest keyword evidence, then a readable length."""
+    return (c.source != "manual", -c.score, abs(len(c.text) - 220) // 80, c.document, c.segment)
 
+
+class QuoteKeeper:
+    """The best candidate quotes of one cell, kept while documents stream past: at most `keep` of them, plus
+    the best of each of the `keep` best documents, so picking one per respondent still works at the end."""
+
+    def __init__(self, keep: int):
+        self.keep = keep
+        self.best: list[tuple[Any, ...]] = []  # heaps of (negated rank, tie, coding): the worst on top
+        self.per_document: list[tuple[Any, ...]] = []
+
+    def add(self, codings: list[Coding]) -> None:
+        """Candidates from one document."""
+        if not codings:
+            return
+        for coding in codings:
+            self._push(self.best, coding)
+        self._push(self.per_document, min(codings, key=rank))
+
+    def _push(self, heap: list[tuple[Any, ...]], coding: Coding) -> None:
+        entry = (_Worse(rank(coding)), id(coding), coding)
+        if len(heap) < self.keep:
+            heapq.heappush(heap, entry)
+        elif entry[0] > heap[0][0]:
+            heapq.heapreplace(heap, entry)
+
+    def candidates(self) -> list[Coding]:
+        """Best first, without repeats."""
+        found = {(c.document, c.segment): c for _, _, c in self.best + self.per_document}
+        return sorted(found.values(), key=rank)
+
+
+class _Worse:
+    """A rank whose order is reversed, so a min-heap keeps the worst of the best on top."""
+
+    def __init__(self, key: tuple[Any, ...]):
+        self.key = key
+
+    def __lt__(self, other: _Worse) -> bool:
+        return self.key > other.key
+
+    def __gt__(self, other: _Worse) -> bool:
+        return self.key < other.key
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Worse) and self.key == other.key
+
+
+def best_quotes(codings: list[Coding], n: int = 3) -> list[Coding]:
+    """The most informative codings first (see `rank`); one per respondent where possible."""
     chosen, seen = [], set()
     for coding in sorted(codings, key=rank):
         if coding.document not in seen:

@@ -8,15 +8,17 @@ dates, counts of automatic and manual codings) so a reader can judge and redo it
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from icap_coder import __version__
-from icap_coder.analysis.crosstab import TOTAL, CrossTab
+from icap_coder.analysis.crosstab import NO_VALUE, TOTAL, CrossTab, Tabulator
 from icap_coder.analysis.dataset import Dataset
-from icap_coder.analysis.quotes import best_quotes, excerpt, top_terms
+from icap_coder.analysis.quotes import QuoteKeeper, best_quotes, evidence_terms, excerpt
 from icap_coder.analysis.tables import Table, caption, wide
+from icap_coder.model import Codebook, Coding, Document
 
 
 @dataclass
@@ -79,43 +81,78 @@ class Report:
                 "method": dict(self.appendix)}
 
 
+class ReportBuilder:
+    """The report built while documents stream past: counts, evidence terms and candidate quotes per cell,
+    so a report on any number of documents needs memory for one document at a time."""
+
+    def __init__(self, codebook: Codebook, by: str = "case", measure: str = "segments", quotes: int = 2):
+        self.codebook, self.by, self.measure, self.quotes = codebook, by, measure, quotes
+        self.table = Tabulator(codebook, by)
+        self.cases = self.table if by == "case" else Tabulator(codebook, "case")
+        self.terms: dict[str, Counter[str]] = {}
+        self.keepers: dict[tuple[str, str, str], QuoteKeeper] = {}
+        self.respondent: dict[str, str] = {}
+        self.automatic = self.manual = 0
+
+    def add(self, document: Document | None, codings: list[Coding], base: list[Coding] | None = None) -> None:
+        self.table.add(document, codings, base, path=codings[0].document if codings else "")
+        if self.cases is not self.table:
+            self.cases.add(document, codings, base, path=codings[0].document if codings else "")
+        if document is not None:
+            self.respondent[document.path] = document.respondent
+        cells: dict[tuple[str, str, str], list[Coding]] = {}
+        for coding in codings:
+            self.terms.setdefault(coding.group, Counter()).update(evidence_terms(coding))
+            self.automatic += coding.source == "auto"
+            self.manual += coding.source == "manual"
+            cells.setdefault((coding.group, coding.code, coding.case or NO_VALUE), []).append(coding)
+        for key, found in cells.items():
+            self.keepers.setdefault(key, QuoteKeeper(max(5 * self.quotes, 10))).add(found)
+
+    def report(self, meta: dict[str, Any]) -> Report:
+        table, case_table = self.table.result(), self.cases.result()
+        groups = {g.name: g for g in self.codebook.groups}
+        elements = []
+        for group_name in dict.fromkeys(g for g, _ in case_table.rows):
+            codes = [c for g, c in case_table.rows if g == group_name and c]
+            blocks = []
+            for case in [c for c in case_table.columns if c != TOTAL]:
+                numbers = [[code, *case_table.cells[((group_name, code), case)].as_counts().values()]
+                           for code in ["", *codes]]
+                chosen, quoted = [], set()
+                for code in codes:  # a segment is quoted once per case, under the first code that picks it
+                    keeper = self.keepers.get((group_name, code, case))
+                    candidates = [c for c in (keeper.candidates() if keeper else [])
+                                  if (c.document, c.segment) not in quoted]
+                    for coding in best_quotes(candidates, self.quotes):
+                        quoted.add((coding.document, coding.segment))
+                        chosen.append(Quote(code, self.respondent.get(coding.document, coding.document),
+                                            coding.speaker, coding.document, coding.segment, coding.source,
+                                            excerpt(coding)))
+                blocks.append(CaseBlock(case, numbers, chosen))
+            group = groups.get(group_name)
+            elements.append(Element(group_name, group.label.get("en", "") if group else "",
+                                    group.definition if group else "",
+                                    self.terms.get(group_name, Counter()).most_common(8), blocks))
+        appendix = [
+            ("Codebook", f"{meta.get('codebook', self.codebook.name)}, version {meta.get('codebook_version', '')}"),
+            ("Codebook SHA-256", str(meta.get("codebook_sha256", ""))),
+            ("Unit of coding", str(meta.get("unit", ""))),
+            ("Documents / segments", f"{meta.get('documents', 0)} / {meta.get('segments', 0)}"),
+            ("Codings", f"{self.automatic} automatic (keyword rules), "
+                        f"{self.manual} manual (added or confirmed by a person)"
+                        + (f"; {meta['rejected']} automatic codings rejected by hand" if meta.get("rejected") else "")),
+            ("Filters", meta.get("filters") or "none"),
+            ("Coded at", str(meta.get("coded_at") or "this run")),
+            ("Made with", f"icap-coder {__version__}"),
+        ]
+        return Report(f"Coding results: {self.codebook.name}", self.by, self.measure, elements, table, appendix)
+
+
 def build(dataset: Dataset, by: str = "case", measure: str = "segments", quotes: int = 2) -> Report:
-    table = dataset.table(by)
-    case_table = dataset.table("case")
-    respondent = {d.path: d.respondent for d in dataset.documents}
-    groups = {g.name: g for g in dataset.codebook.groups}
-    elements = []
-    for group_name in dict.fromkeys(g for g, _ in case_table.rows):
-        codes = [c for g, c in case_table.rows if g == group_name and c]
-        in_group = [c for c in dataset.codings if c.group == group_name]
-        blocks = []
-        for case in [c for c in case_table.columns if c != TOTAL]:
-            numbers = [[code, *case_table.cells[((group_name, code), case)].as_counts().values()]
-                       for code in ["", *codes]]
-            chosen, quoted = [], set()
-            for code in codes:  # a segment is quoted once per case, under the first code that picks it
-                candidates = [c for c in in_group if c.code == code and (c.case or "(none)") == case
-                              and (c.document, c.segment) not in quoted]
-                for coding in best_quotes(candidates, quotes):
-                    quoted.add((coding.document, coding.segment))
-                    chosen.append(Quote(code, respondent.get(coding.document, coding.document), coding.speaker,
-                                        coding.document, coding.segment, coding.source, excerpt(coding)))
-            blocks.append(CaseBlock(case, numbers, chosen))
-        group = groups.get(group_name)
-        elements.append(Element(group_name, group.label.get("en", "") if group else "",
-                                group.definition if group else "", top_terms(in_group, 8), blocks))
-    meta = dataset.meta
-    appendix = [
-        ("Codebook", f"{meta.get('codebook', dataset.codebook.name)}, version {meta.get('codebook_version', '')}"),
-        ("Codebook SHA-256", str(meta.get("codebook_sha256", ""))),
-        ("Unit of coding", str(meta.get("unit", ""))),
-        ("Documents / segments", f"{meta.get('documents', len(dataset.documents))} / "
-                                 f"{meta.get('segments', len(dataset.segments))}"),
-        ("Codings", f"{sum(c.source == 'auto' for c in dataset.codings)} automatic (keyword rules), "
-                    f"{sum(c.source == 'manual' for c in dataset.codings)} manual (added or confirmed by a person)"
-                    + (f"; {meta['rejected']} automatic codings rejected by hand" if meta.get("rejected") else "")),
-        ("Filters", meta.get("filters") or "none"),
-        ("Coded at", str(meta.get("coded_at") or "this run")),
-        ("Made with", f"icap-coder {__version__}"),
-    ]
-    return Report(f"Coding results: {dataset.codebook.name}", by, measure, elements, table, appendix)
+    """The report of a dataset held in memory (see ReportBuilder)."""
+    builder = ReportBuilder(dataset.codebook, by, measure, quotes)
+    for document, codings, base in dataset.by_document():
+        builder.add(document, codings, base)
+    return builder.report({**dataset.meta, "documents": dataset.meta.get("documents", len(dataset.documents)),
+                           "segments": dataset.meta.get("segments", len(dataset.segments))})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -23,8 +24,8 @@ from typer.core import TyperGroup
 from icap_coder.errors import IcapError
 
 if TYPE_CHECKING:
-    from icap_coder.analysis.dataset import Dataset, Filters
-    from icap_coder.model import Codebook
+    from icap_coder.analysis.dataset import Dataset, Filters, Known
+    from icap_coder.model import Codebook, Coding, Document, Segment
     from icap_coder.settings import Project
 
 
@@ -176,7 +177,8 @@ def project_and_codebook(paths: list[Path], codebook: Path | None,
 
 def load_dataset(paths: list[Path], codebook: Path | None, project: Path | None, tags: Path | None,
                  filters: Filters) -> Dataset:
-    """The dataset to analyse: a results folder read back, or transcripts coded now; then filtered."""
+    """The dataset to analyse, all in memory: a results folder read back, or transcripts coded now; filtered.
+    (The analysis commands stream instead: see `stream_into`.)"""
     from icap_coder.analysis.dataset import from_run
     from icap_coder.export.results import is_results_folder, read_results
 
@@ -187,12 +189,72 @@ def load_dataset(paths: list[Path], codebook: Path | None, project: Path | None,
         from icap_coder.coding.run import run
 
         settings = found.settings(tags_file=tags)
-        result = run(paths, book, settings)
-        dataset = from_run(result, book, settings.unit)
-    for text in dataset.warnings:  # a tag not applied, a file skipped: the tables are short of it
+        dataset = from_run(run(paths, book, settings), book, settings.unit)
+    for text in dataset.warnings:
         warn(text)
-    filters.check(dataset)
+    filters.check(dataset.known())
     return dataset.filtered(filters)
+
+
+@dataclass
+class Streamed:
+    codebook: Codebook  # as the filters show it
+    meta: dict[str, Any]  # for the method appendix: codebook, unit, counts, filters
+    known: Known
+    consumers: list[Any]
+
+
+def stream_into(paths: list[Path], codebook: Path | None, project: Path | None, tags: Path | None,
+                filters: Filters, make: Callable[[Codebook], list[Any]]) -> Streamed:
+    """Feed every document, filtered, to consumers (`add(document, codings, base)`), one at a time.
+
+    `make` gets the codebook as the filters show it and returns the consumers.
+
+    From a results folder or from transcripts coded now; either way memory holds one document, so
+    the analysis commands work on any number of them. Filter values are checked after the pass,
+    against what the documents held, before anything is printed.
+    """
+    from icap_coder.analysis.dataset import Known, only_group
+    from icap_coder.export.results import ResultsReader, is_results_folder
+
+    found, book, _, _ = project_and_codebook(paths, codebook, project)
+    shown = only_group(book, filters.group)
+    consumers = make(shown)
+    known = Known.of(book)
+    counts = {"documents": 0, "segments": 0}
+    rejected: list[int | None] = []
+
+    def handle(document: Document, segments: list[Segment], codings: list[Coding]) -> None:
+        known.add(document, segments, codings)
+        counts["documents"] += 1
+        counts["segments"] += len(segments)
+        if filters.keep_document(document):
+            kept = [c for c in codings if filters.keep(c)]
+            for consumer in consumers:
+                consumer.add(document, kept, codings)
+
+    if len(paths) == 1 and is_results_folder(paths[0]):
+        reader = ResultsReader(paths[0], book)
+        meta, warnings = dict(reader.meta), reader.warnings
+        for bundle in reader.documents():
+            handle(bundle.document, bundle.segments, bundle.codings)
+            rejected.append(bundle.rejected)
+    else:
+        from icap_coder.coding.run import run
+
+        settings = found.settings(tags_file=tags)
+        result = run(paths, book, settings, keep=False,
+                     sink=lambda r: handle(r.document, r.segments, r.codings))
+        meta = {"codebook": book.name, "codebook_version": book.version, "codebook_sha256": book.sha256,
+                "codebook_path": book.source, "unit": settings.unit}
+        warnings = result.skipped + result.warnings
+        rejected.append(result.manual.rejected)
+    for text in warnings:  # a tag not applied, a file skipped: the tables are short of it
+        warn(text)
+    filters.check(known)
+    total_rejected = sum(r for r in rejected if r is not None) if all(r is not None for r in rejected) else None
+    meta.update(counts, rejected=total_rejected, filters=filters.describe())
+    return Streamed(shown, meta, known, consumers)
 
 
 def filters(group: str | None, code: str | None, case: str | None, speaker: str | None, document: str | None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -26,25 +26,25 @@ from icap_coder.cli._common import (
     app,
     fails_cleanly,
     filters,
-    load_dataset,
     message,
     out,
     print_records,
+    stream_into,
 )
 from icap_coder.errors import IcapError
 
 if TYPE_CHECKING:
-    from icap_coder.analysis.dataset import Dataset
+    from icap_coder.analysis.report import Report
+    from icap_coder.model import Codebook
 
 REPORT_SUFFIXES = (".docx", ".html", ".md")
 
 
-def _write_report(path: Path, dataset: Dataset, by: str, measure: str, quotes: int) -> None:
-    from icap_coder.analysis.report import build
+def _write_report(path: Path, report: Report) -> None:
     from icap_coder.export import report_docx, report_html, report_md
 
     writers = {".docx": report_docx.write, ".html": report_html.write, ".md": report_md.write}
-    writers[path.suffix.lower()](path, build(dataset, by, measure, quotes))
+    writers[path.suffix.lower()](path, report)
     message(f"icap: wrote {path}")
 
 
@@ -70,8 +70,9 @@ def compare(
     Exports: .csv .xlsx .md .json .png .svg .html .docx
     """
     from icap_coder.analysis import tables
-    from icap_coder.analysis.cooccurrence import cooccurrence
-    from icap_coder.analysis.crosstab import MEASURES
+    from icap_coder.analysis.cooccurrence import Cooccurrence
+    from icap_coder.analysis.crosstab import MEASURES, Tabulator
+    from icap_coder.analysis.report import ReportBuilder
     from icap_coder.export import comparison, formats
 
     if measure not in MEASURES:
@@ -80,14 +81,22 @@ def compare(
         raise IcapError(f"--layout must be wide or long, not '{layout}'")
     if export and export.suffix.lower() not in (*comparison.SUFFIXES, ".html", ".docx"):
         raise IcapError("unknown export format; use .csv .xlsx .md .json .png .svg .html or .docx", file=str(export))
-    chosen = filters(group, code, case, speaker, document, source, primary)
-    dataset = load_dataset(paths, codebook, project, tags, chosen)
-    dataset.check_by(by)
-    table = dataset.table(by)
-    if export and export.suffix.lower() in (".html", ".docx"):
-        _write_report(export, dataset, by, measure, 2)
-    elif export:
-        comparison.write(export, table, measure, layout, cooccurrence(dataset.codings), cell_guard)
+    report_to = export if export and export.suffix.lower() in (".html", ".docx") else None
+    report = report_to is not None
+
+    def consumers(book: Codebook) -> list[Any]:
+        return [ReportBuilder(book, by, measure, 2) if report else Tabulator(book, by), Cooccurrence()]
+
+    streamed = stream_into(paths, codebook, project, tags, filters(group, code, case, speaker, document, source,
+                                                                   primary), consumers)
+    streamed.known.check_by(by)
+    main, pairs = streamed.consumers
+    if report_to is not None:
+        _write_report(report_to, main.report(streamed.meta))
+        return
+    table = main.result()
+    if export:
+        comparison.write(export, table, measure, layout, pairs.pairs(), cell_guard)
         message(f"icap: wrote {export}")
     elif fmt is OutputFormat.table:
         from icap_coder.cli.render import matrix_table
@@ -113,17 +122,18 @@ def summary(
 
     Exports: .docx .html .md (a report with the comparison and a method appendix), .json .xlsx .csv
     """
-    from icap_coder.analysis.report import build
+    from icap_coder.analysis.report import ReportBuilder
     from icap_coder.export import report_data
 
     if export and export.suffix.lower() not in (*REPORT_SUFFIXES, ".json", ".xlsx", ".csv"):
         raise IcapError("unknown export format; use .docx .html .md .json .xlsx or .csv", file=str(export))
-    chosen = filters(group, code, case, speaker, document, source, primary)
-    dataset = load_dataset(paths, codebook, project, tags, chosen)
+    streamed = stream_into(paths, codebook, project, tags, filters(group, code, case, speaker, document, source,
+                                                                   primary),
+                           lambda book: [ReportBuilder(book, "case", "segments", quotes)])
+    report = streamed.consumers[0].report(streamed.meta)
     if export and export.suffix.lower() in REPORT_SUFFIXES:
-        _write_report(export, dataset, "case", "segments", quotes)
+        _write_report(export, report)
         return
-    report = build(dataset, "case", "segments", quotes)
     if export:
         report_data.write(export, report, cell_guard)
         message(f"icap: wrote {export}")
@@ -157,7 +167,7 @@ def cooccur(
     Exports: .csv .xlsx .md .json
     """
     from icap_coder.analysis import tables
-    from icap_coder.analysis.cooccurrence import cooccurrence
+    from icap_coder.analysis.cooccurrence import Cooccurrence
     from icap_coder.export import formats
 
     if level not in ("code", "group"):
@@ -168,9 +178,9 @@ def cooccur(
                ".json": lambda path, data: formats.write_text(path, formats.records_json(formats.records(data)))}
     if export and export.suffix.lower() not in writers:
         raise IcapError("unknown export format; use .csv .xlsx .md or .json", file=str(export))
-    chosen = filters(group, code, case, speaker, document, source, primary)
-    dataset = load_dataset(paths, codebook, project, tags, chosen)
-    data = tables.pairs([p for p in cooccurrence(dataset.codings, level) if p.together >= minimum])
+    streamed = stream_into(paths, codebook, project, tags, filters(group, code, case, speaker, document, source,
+                                                                   primary), lambda book: [Cooccurrence(level)])
+    data = tables.pairs([p for p in streamed.consumers[0].pairs() if p.together >= minimum])
     if export:
         writers[export.suffix.lower()](export, data)
         message(f"icap: wrote {export}")

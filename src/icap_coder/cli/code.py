@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -28,8 +29,8 @@ from icap_coder.cli._common import (
 from icap_coder.errors import IcapError
 
 if TYPE_CHECKING:
-    from icap_coder.coding.run import RunResult
-    from icap_coder.model import Codebook
+    from icap_coder.coding.run import DocumentResult, RunResult
+    from icap_coder.model import Codebook, Coding, Document
     from icap_coder.settings import Settings
 
 
@@ -72,20 +73,61 @@ def code(
         from icap_coder.coding.run import input_file
 
         inputs.append(input_file("project", found.file))
-    result = _run_and_write(folder, paths, book, settings, quiet, cell_guard, inputs)
+    from icap_coder.analysis.crosstab import Tabulator
+
+    tabulator = Tabulator(book, "case")  # the summary table, built as documents finish
+    printer = CodingPrinter(fmt)
+    result = _run_and_write(folder, paths, book, settings, quiet, cell_guard, inputs, [tabulator, printer])
+    printer.close()
     for text in (result.skipped + result.warnings) if not quiet else []:
         warn(text)
-    _print_result(result, book, fmt)
-    if not quiet:
+    if fmt is OutputFormat.table:
+        from icap_coder.cli.render import summary_table
+
         manual = result.manual
-        message(f"icap: {len(result.documents)} documents, {len(result.segments)} segments, "
-                f"{len(result.codings)} codings ({manual.manual} manual, {manual.rejected} automatic rejected) "
+        note = (f"{manual.manual} manual codings; {manual.rejected} automatic codings rejected by hand"
+                if manual.manual or manual.rejected else "")
+        out.print(summary_table(tabulator.result(), note))
+    if not quiet:
+        manual, counts = result.manual, result.counts
+        message(f"icap: {counts['documents']} documents, {counts['segments']} segments, "
+                f"{counts['codings']} codings ({manual.manual} manual, {manual.rejected} automatic rejected) "
                 f"-> {folder}/")
 
 
+class CodingPrinter:
+    """`--format json|csv`: every coding on stdout as its document is done, never all of them in memory."""
+
+    def __init__(self, fmt: OutputFormat):
+        self.fmt, self.first = fmt, True
+
+    def add(self, document: Document, codings: list[Coding]) -> None:
+        from icap_coder.export import records
+        from icap_coder.export.contract import CODING_COLUMNS
+
+        if self.fmt is OutputFormat.csv:
+            if self.first:
+                sys.stdout.write(records.header(CODING_COLUMNS))
+            sys.stdout.write(records.codings_csv(codings))
+            self.first = False
+        elif self.fmt is OutputFormat.json and codings:
+            sys.stdout.write(("[\n" if self.first else ",\n") + records.json_array_items(codings))
+            self.first = False
+
+    def close(self) -> None:
+        if self.fmt is OutputFormat.json:
+            sys.stdout.write("[]\n" if self.first else "\n]\n")
+        elif self.fmt is OutputFormat.csv and self.first:
+            from icap_coder.export import records
+            from icap_coder.export.contract import CODING_COLUMNS
+
+            sys.stdout.write(records.header(CODING_COLUMNS))
+        sys.stdout.flush()
+
+
 def _run_and_write(folder: Path, paths: list[Path], book: Codebook, settings: Settings, quiet: bool,
-                   guard: bool, inputs: list[dict[str, str]]) -> RunResult:
-    """Run the job, streaming each document's rows into the results folder; all-or-nothing."""
+                   guard: bool, inputs: list[dict[str, str]], also: list[Any]) -> RunResult:
+    """Run the job, streaming each document's rows into the results folder (and to `also`); all-or-nothing."""
     from functools import partial
 
     from icap_coder.coding.run import run
@@ -93,39 +135,24 @@ def _run_and_write(folder: Path, paths: list[Path], book: Codebook, settings: Se
 
     render = partial(render_rows, guard=guard)  # picklable, for workers that cannot fork
     with write_results(folder, guard) as writer:
+
+        def sink(document_result: DocumentResult) -> None:
+            writer.add(document_result)
+            for consumer in also:
+                consumer.add(document_result.document, document_result.codings)
+
         if quiet or not err.is_terminal:
-            result = run(paths, book, settings, sink=writer.add, prepare=render)
+            result = run(paths, book, settings, sink=sink, prepare=render, keep=False)
         else:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           console=err, transient=True) as bar:
                 task = bar.add_task("coding", total=None)
-                result = run(paths, book, settings, sink=writer.add, prepare=render,
+                result = run(paths, book, settings, sink=sink, prepare=render, keep=False,
                              progress=lambda done, total: bar.update(task, completed=done, total=total))
         writer.finish(result, book, settings, command_line(), inputs)
     return result
-
-
-def _print_result(result: RunResult, book: Codebook, fmt: OutputFormat) -> None:
-    import sys
-
-    if fmt is OutputFormat.json:
-        from icap_coder.export.records import write_codings_json
-
-        write_codings_json(sys.stdout, result.codings)
-    elif fmt is OutputFormat.csv:
-        from icap_coder.export.records import write_codings_csv
-
-        write_codings_csv(sys.stdout, result.codings)
-    elif fmt is OutputFormat.table:
-        from icap_coder.analysis.crosstab import tabulate
-        from icap_coder.cli.render import summary_table
-
-        manual = result.manual
-        note = (f"{manual.manual} manual codings; {manual.rejected} automatic codings rejected by hand"
-                if manual.manual or manual.rejected else "")
-        out.print(summary_table(tabulate(book, result.documents, result.codings, "case"), note))
 
 
 @app.command()

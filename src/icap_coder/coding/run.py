@@ -50,6 +50,7 @@ class RunResult:
     seconds: dict[str, float] = field(default_factory=dict)  # time per stage, for the manifest
     manual: ManualCounts = field(default_factory=ManualCounts)
     inputs: list[dict[str, str]] = field(default_factory=list)  # cases and tags files read, with their hashes
+    counts: Counter[str] = field(default_factory=Counter)  # documents, segments, codings: kept even when they are not
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def plan(paths: list[Path], settings: Settings) -> tuple[list[_Job], list[str], 
 def run(paths: list[Path], codebook: Codebook, settings: Settings,
         progress: Callable[[int, int], None] | None = None,
         sink: Callable[[DocumentResult], None] | None = None,
-        prepare: Callable[[DocumentResult], Any] | None = None) -> RunResult:
+        prepare: Callable[[DocumentResult], Any] | None = None, keep: bool = True) -> RunResult:
     """Code all transcripts under `paths`; results in document order.
 
     `sink`, if given, receives each document's result as soon as it is ready
@@ -124,7 +125,10 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
     given, runs in the worker on each result and its return value travels with
     it as `result.prepared`: the caller's own per-document work (rendering
     output rows, say) then runs in parallel too. It must be a module-level
-    function, so that it can reach workers on platforms that cannot fork.
+    function, so that it can reach workers on platforms that cannot fork. With
+    `keep=False` the result holds counts, not the documents, segments and codings:
+    a caller that streams everything through `sink` then needs memory for one
+    document at a time, whatever the size of the corpus.
     """
     jobs, warnings, inputs = plan(paths, settings)
     if not jobs:
@@ -143,9 +147,11 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
         if isinstance(result, SkippedFile):
             run_result.skipped.append(str(result))
         else:
-            run_result.documents.append(result.document)
-            run_result.segments.extend(result.segments)
-            run_result.codings.extend(result.codings)
+            run_result.counts.update(documents=1, segments=len(result.segments), codings=len(result.codings))
+            if keep:
+                run_result.documents.append(result.document)
+                run_result.segments.extend(result.segments)
+                run_result.codings.extend(result.codings)
             run_result.warnings.extend(result.warnings)
             run_result.manual.add(result.manual)
             if sink:

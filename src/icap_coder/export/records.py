@@ -52,6 +52,12 @@ def write_codings_csv(stream: TextIO, codings: Iterable[Coding]) -> None:
     stream.write(header(CODING_COLUMNS) + codings_csv(codings))
 
 
+def json_array_items(codings: Iterable[Coding]) -> str:
+    """Codings as items of a JSON array indented like `json.dump(..., indent=1)`, joined by commas."""
+    return ",\n".join("\n".join(" " + line for line in json.dumps(coding_record(c), ensure_ascii=False, indent=1)
+                                 .splitlines()) for c in codings)
+
+
 def write_codings_json(stream: TextIO, codings: Iterable[Coding]) -> None:
     json.dump([coding_record(c) for c in codings], stream, ensure_ascii=False, indent=1)
     stream.write("\n")

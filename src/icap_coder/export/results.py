@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import sys
 from collections.abc import Iterator
@@ -133,44 +132,102 @@ def is_results_folder(path: Path) -> bool:
     return path.is_dir() and (path / "codings.csv").is_file() and (path / "manifest.json").is_file()
 
 
+@dataclass
+class Bundle:
+    """One document of a results folder with its segments and codings."""
+
+    document: Document
+    segments: list[Segment]
+    codings: list[Coding]
+    rejected: int | None  # automatic codings a person rejected (None: a folder from before icap counted them)
+
+
+class ResultsReader:
+    """A results folder read one document at a time: memory for one document, whatever the folder's size.
+
+    Opening it checks the manifest and that every file is the one written with it; `documents()` then
+    yields the documents in order, with their rows, from the files read in step.
+    """
+
+    def __init__(self, folder: Path, codebook: Codebook):
+        self.folder = folder
+        self.manifest = _manifest(folder)
+        book = self.manifest.get("codebook") or {}
+        if not isinstance(book, dict):
+            raise _damaged(folder / "manifest.json", "'codebook' is not a mapping")
+        if book.get("sha256") and codebook.sha256 and book["sha256"] != codebook.sha256:
+            raise IcapError(f"these results were coded with another codebook ({book.get('path')}); pass it "
+                            "with --codebook so rows and labels match", file=str(folder))
+        _vouched(folder, self.manifest)
+        self.meta: dict[str, Any] = {
+            "codebook": book.get("name", codebook.name), "codebook_version": book.get("version", ""),
+            "codebook_sha256": book.get("sha256", ""), "codebook_path": book.get("path", ""),
+            "unit": (self.manifest.get("options") or {}).get("unit", ""), "coded_at": self.manifest.get("created", "")}
+        self.warnings = [str(w) for w in list(self.manifest.get("skipped") or [])
+                         + list(self.manifest.get("warnings") or [])]
+
+    def documents(self) -> Iterator[Bundle]:
+        guarded = self.manifest.get("cell_guard") is True
+        segments = _Ahead(_rows(self.folder / "segments.csv", SEGMENT_COLUMNS, guarded)
+                          if (self.folder / "segments.csv").is_file() else iter(()))
+        codings = _Ahead(_rows(self.folder / "codings.csv", CODING_COLUMNS[:12], guarded))  # `primary` came later
+        count = 0
+        for entry in _document_entries(self.folder, self.manifest):
+            try:
+                document = _document(entry)
+                interviewers = set(entry.get("interviewers", ()))
+                rejected = entry.get("rejected")
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise _damaged(self.folder / "documents.jsonl", f"a document entry is not as icap writes it ({exc})"
+                               ) from None
+            mine_segments = [Segment(r["document"], r["case"], r["speaker"], int(r["segment"]), r["unit"],
+                                     int(r["start"]), int(r["end"]), r["language"], r["text"],
+                                     r["speaker"] in interviewers)
+                             for r in segments.take(document.path)]
+            try:
+                mine = [Coding(r["document"], r["case"], r["speaker"], int(r["segment"]), int(r["start"]),
+                               int(r["end"]), r["group"], r["code"], r["source"], float(r["score"]), r["evidence"],
+                               r["text"], r.get("primary") == "1") for r in codings.take(document.path)]
+            except ValueError as exc:
+                raise _damaged(self.folder / "codings.csv", f"a score is not a number ({exc})") from None
+            count += len(mine)
+            yield Bundle(document, mine_segments, mine, rejected if isinstance(rejected, int) else None)
+        if segments.pending() or codings.pending():
+            raise _damaged(self.folder / "codings.csv", "it has rows of documents the manifest does not list, or "
+                                                        "rows out of order")
+        expected = (self.manifest.get("counts") or {}).get("codings")
+        if isinstance(expected, int) and expected != count:
+            raise _damaged(self.folder / "codings.csv", f"it has {count} codings, the manifest says {expected}")
+
+
+class _Ahead:
+    """An iterator of rows that can hand over the next run of rows of one document."""
+
+    def __init__(self, rows: Iterator[dict[str, str]]):
+        self.rows = rows
+        self.next: dict[str, str] | None = next(rows, None)
+
+    def take(self, document: str) -> Iterator[dict[str, str]]:
+        while self.next is not None and self.next["document"] == document:
+            yield self.next
+            self.next = next(self.rows, None)
+
+    def pending(self) -> bool:
+        return self.next is not None
+
+
 def read_results(folder: Path, codebook: Codebook) -> Dataset:
-    """What `icap code --out FOLDER` wrote, as the Dataset the run had; a damaged folder is refused."""
-    manifest = _manifest(folder)
-    book = manifest.get("codebook") or {}
-    if not isinstance(book, dict):
-        raise _damaged(folder / "manifest.json", "'codebook' is not a mapping")
-    if book.get("sha256") and codebook.sha256 and book["sha256"] != codebook.sha256:
-        raise IcapError(f"these results were coded with another codebook ({book.get('path')}); pass it "
-                        "with --codebook so rows and labels match", file=str(folder))
-    _vouched(folder, manifest)
-    try:
-        entries = _document_entries(folder, manifest)
-        documents = [_document(entry) for entry in entries]
-        interviewer = {entry["document"]: set(entry.get("interviewers", ())) for entry in entries}
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise _damaged(folder / "documents.jsonl", f"a document entry is not as icap writes it ({exc})") from None
-    guarded = manifest.get("cell_guard") is True
-    segments = [Segment(r["document"], r["case"], r["speaker"], int(r["segment"]), r["unit"], int(r["start"]),
-                        int(r["end"]), r["language"], r["text"], r["speaker"] in interviewer.get(r["document"], ()))
-                for r in _rows(folder / "segments.csv", SEGMENT_COLUMNS, guarded)
-                ] if (folder / "segments.csv").is_file() else []
-    try:
-        codings = [Coding(r["document"], r["case"], r["speaker"], int(r["segment"]), int(r["start"]),
-                          int(r["end"]), r["group"], r["code"], r["source"], float(r["score"]), r["evidence"],
-                          r["text"], r.get("primary") == "1")
-                   for r in _rows(folder / "codings.csv", CODING_COLUMNS[:12], guarded)]  # `primary` came later
-    except ValueError as exc:
-        raise _damaged(folder / "codings.csv", f"a score is not a number ({exc})") from None
-    counts = manifest.get("counts") or {}
-    if isinstance(counts, dict) and isinstance(counts.get("codings"), int) and counts["codings"] != len(codings):
-        raise _damaged(folder / "codings.csv", f"it has {len(codings)} codings, the manifest says "
-                                               f"{counts['codings']}")
-    rejected = sum(e["rejected"] for e in entries) if all("rejected" in e for e in entries) else None
-    return of(codebook, documents, segments, codings, rejected, {
-        "codebook": book.get("name", codebook.name), "codebook_version": book.get("version", ""),
-        "codebook_sha256": book.get("sha256", ""), "codebook_path": book.get("path", ""),
-        "unit": (manifest.get("options") or {}).get("unit", ""), "coded_at": manifest.get("created", "")},
-        [str(w) for w in list(manifest.get("skipped") or []) + list(manifest.get("warnings") or [])])
+    """What `icap code --out FOLDER` wrote, as the Dataset the run had, all in memory; a damaged folder is
+    refused. (The analysis commands read it with ResultsReader, one document at a time.)"""
+    reader = ResultsReader(folder, codebook)
+    documents, segments, codings, rejected = [], [], [], []
+    for bundle in reader.documents():
+        documents.append(bundle.document)
+        segments.extend(bundle.segments)
+        codings.extend(bundle.codings)
+        rejected.append(bundle.rejected)
+    total = sum(r for r in rejected if r is not None) if all(r is not None for r in rejected) else None
+    return of(codebook, documents, segments, codings, total, reader.meta, reader.warnings)
 
 
 def _damaged(path: Path, what: str, line: int | None = None) -> IcapError:
@@ -187,12 +244,20 @@ def _vouched(folder: Path, manifest: dict[str, Any]) -> None:
     for name, expected in files.items():
         path = folder / str(name)
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = _sha256(path)
         except OSError as exc:
             raise _damaged(path, f"it cannot be read ({exc.strerror})") from None
         if digest != expected:
             raise IcapError(f"{name} does not belong to this manifest (changed since icap wrote it, or left from "
                             "another run); run `icap code --out` again", file=str(path))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _manifest(folder: Path) -> dict[str, Any]:
@@ -206,13 +271,22 @@ def _manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-def _document_entries(folder: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    """documents.jsonl; a folder written before it existed has only the manifest's entries (no text)."""
+def _document_entries(folder: Path, manifest: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """documents.jsonl, a line at a time; a folder written before it existed has only the manifest's entries."""
     path = folder / "documents.jsonl"
     if not path.is_file():
-        return list(manifest["documents"])
-    with path.open(encoding="utf-8") as stream:
-        return [json.loads(line) for line in stream if line.strip()]
+        yield from manifest["documents"]
+        return
+    try:
+        with path.open(encoding="utf-8") as stream:
+            for number, line in enumerate(stream, start=1):
+                if line.strip():
+                    entry = json.loads(line)
+                    if not isinstance(entry, dict):
+                        raise _damaged(path, "a line is not a document entry", number)
+                    yield entry
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise _damaged(path, f"{type(exc).__name__}: {exc}") from None
 
 
 def _document(entry: dict[str, Any]) -> Document:
@@ -223,29 +297,34 @@ def _document(entry: dict[str, Any]) -> Document:
 
 
 def _rows(path: Path, columns: list[str], guarded: bool = False) -> Iterator[dict[str, str]]:
-    """The rows of a results CSV, each complete; an empty, cut-off or foreign file is refused."""
+    """The rows of a results CSV, read as they are needed; an empty, cut-off or foreign file is refused."""
     csv.field_size_limit(sys.maxsize if sys.maxsize < 2**63 else 2**62)  # a long turn is one long field
     try:
-        with path.open(encoding="utf-8", newline="") as stream:
-            text = stream.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _damaged(path, f"{type(exc).__name__}: {exc}") from None
-    if not text.strip():
+        size = path.stat().st_size
+        with path.open("rb") as raw:
+            raw.seek(max(0, size - 1))
+            last = raw.read(1)
+    except OSError as exc:
+        raise _damaged(path, f"{type(exc).__name__}: {exc.strerror}") from None
+    if size == 0:
         raise IcapError(f"{path.name} is empty; run `icap code --out` again", file=str(path))
-    if not text.endswith("\n"):
+    if last != b"\n":
         raise _damaged(path, "it ends in the middle of a row (cut off)")
-    reader = csv.reader(io.StringIO(text))
     try:
-        header = next(reader)
-        if header[:len(columns)] != columns:
-            raise _damaged(path, f"its columns are {', '.join(header[:4])}..., not icap's", 1)
-        for row in reader:
-            if len(row) < len(columns):
-                raise _damaged(path, f"a row has {len(row)} fields, not {len(columns)}", reader.line_num)
-            record = dict(zip(header, [cells.unguard(v) for v in row] if guarded else row))
-            for name in ("segment", "start", "end"):
-                if not record[name].isdigit():
-                    raise _damaged(path, f"'{name}' is '{record[name][:20]}', not a number", reader.line_num)
-            yield record
+        with path.open(encoding="utf-8", newline="") as stream:
+            reader = csv.reader(stream)
+            header = next(reader, [])
+            if header[:len(columns)] != columns:
+                raise _damaged(path, f"its columns are {', '.join(header[:4]) or 'missing'}..., not icap's", 1)
+            for row in reader:
+                if len(row) < len(columns):
+                    raise _damaged(path, f"a row has {len(row)} fields, not {len(columns)}", reader.line_num)
+                record = dict(zip(header, [cells.unguard(v) for v in row] if guarded else row))
+                for name in ("segment", "start", "end"):
+                    if not record[name].isdigit():
+                        raise _damaged(path, f"'{name}' is '{record[name][:20]}', not a number", reader.line_num)
+                yield record
     except csv.Error as exc:
-        raise _damaged(path, str(exc), reader.line_num) from None
+        raise _damaged(path, str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise _damaged(path, f"it is not UTF-8 ({exc.reason})") from None
