@@ -14,6 +14,14 @@ SHARED = ROOT.parent / "shared"
 EXAMPLES = ROOT / "examples" / "transcripts"
 
 
+def pytest_configure(config) -> None:
+    """The tests' compiled-lookup cache lives in a folder of their own, never in the user's cache."""
+    import tempfile
+
+    os.environ["ICAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="icap-test-cache-")
+    os.environ.pop("ICAP_NO_CACHE", None)
+
+
 @pytest.fixture
 def shared() -> Path:
     if not (SHARED / "corpora").is_dir():

@@ -8,6 +8,7 @@ plain data only: writing files is stage `export`'s job, printing is `cli`'s.
     segmenting.py   speaker turns -> segments (turn, paragraph or sentence)
     nlp.py          offline spaCy tokenizers, lemma keys, sentences, language detection
     matcher.py      a codebook's keyword rules for one language, run over segments
+    lookup_cache.py the lemma lookups a matcher compiles, kept on disk for the next run
     run.py          the `icap code` job: plan the documents, process each one
     executors.py    one process or a pool of workers, results in document order
 """

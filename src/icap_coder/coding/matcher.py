@@ -20,9 +20,11 @@ hits, like `innovatiestrategie` found by two wildcards, count once).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, NamedTuple, cast
 
 import numpy
@@ -31,7 +33,7 @@ from spacy.attrs import IDX, LENGTH, LOWER
 
 from icap_coder.codebook import patterns
 from icap_coder.codebook.patterns import Element, Pattern, parse_pattern
-from icap_coder.coding import nlp
+from icap_coder.coding import lookup_cache, nlp
 from icap_coder.errors import IcapError
 from icap_coder.model import Code, Codebook, Coding, Segment
 
@@ -79,11 +81,16 @@ class LanguageMatcher:
             if rule.elements:
                 anchor = max(range(len(rule.elements)), key=lambda k: len(self.elements[rule.elements[k]].value))
                 self.anchored[rule.elements[anchor]].append((rule, anchor))
+        entry = self._cached_entry()
+        element_keys: dict[int, list[str]] = (
+            {int(eid): keys for eid, keys in entry["element_keys"].items()} if entry else
+            {eid: sorted(nlp.lemma_keys(e.value, lang, guess=False)) for eid, e in enumerate(self.elements)
+             if e.kind == "lemma"})
         self._by_key: dict[str, list[int]] = defaultdict(list)  # lemma key / exact form -> element ids
         affixes: dict[str, list[tuple[str, int]]] = {"prefix": [], "suffix": [], "infix": []}
         for eid, element in enumerate(self.elements):
             if element.kind == "lemma":
-                for key in nlp.lemma_keys(element.value, lang, guess=False):
+                for key in element_keys[eid]:
                     self._by_key["L" + key].append(eid)
             elif element.kind == "exact":
                 self._by_key["E" + element.value].append(eid)
@@ -98,9 +105,62 @@ class LanguageMatcher:
         # lemma minus its last letters (gemeent|en, werk|t, burger|s, le|ssen, ge|leer|d).
         self._stems = {key[1:][:max(3, len(key) - 4)] for key in self._by_key if key[0] == "L" and len(key) > 3}
         self._stem_lengths = sorted({len(stem) for stem in self._stems})
-        self._cache: dict[str, tuple[int, ...]] = {}  # lower-case word -> element ids
+        # Of the lemma table, only what can change a classification: the forms whose lemma is a keyword's
+        # (`_lemmas`), and the forms that would otherwise be guessed (`_table_forms`: a form in the table is
+        # never guessed). The whole table is read only when these are not in the cache.
+        if entry:
+            self._lemmas: dict[str, str] = entry["lemmas"]
+            self._table_forms: frozenset[str] = frozenset(entry["table_forms"])
+            self._cache: dict[str, tuple[int, ...]] = {w: tuple(e) for w, e in entry["words"].items()}
+            self._guesses: dict[str, str] = entry.get("guesses") or {}
+        else:
+            self._lemmas, self._table_forms = self._table_extract(nlp.lemma_table(lang))
+            self._cache = {}  # lower-case word -> element ids
+            self._guesses = {}  # word -> simplemma's lemma, remembered across runs: simplemma takes long to load
+        self._guessed = 0  # new guesses, not yet in the cache
         self._flag = self._tokenizer.vocab.add_flag(
             lambda text: any(eid in self.anchored for eid in self._tests(text.lower())))
+        self._base = dict(self._cache)  # the tokenizer's own vocabulary, classified
+        self._entry = {"element_keys": element_keys, "lemmas": self._lemmas, "table_forms": sorted(self._table_forms),
+                       "words": self._base}
+        if not entry:
+            lookup_cache.save(self._cache_name, {**self._entry, "guesses": self._guesses})
+
+    def remember(self) -> None:
+        """Add this run's lemma guesses to the cache, so that the next run may not need simplemma at all."""
+        if self._guessed:
+            self._guessed = 0
+            lookup_cache.save(self._cache_name, {**self._entry, "guesses": self._guesses})
+
+    def _cached_entry(self) -> dict[str, Any] | None:
+        """This matcher's compiled lookups from an earlier run, if they are there and whole."""
+        self._cache_name = lookup_cache.key([self.lang, [(e.kind, e.value) for e in self.elements]],
+                                            [Path(__file__), Path(nlp.__file__)])
+        entry = lookup_cache.load(self._cache_name)
+        try:
+            if entry and all(0 <= int(e) < len(self.elements) for e in entry["element_keys"]) \
+                    and isinstance(entry["lemmas"], dict) and isinstance(entry["table_forms"], list) \
+                    and all(isinstance(ids, list) for ids in entry["words"].values()) \
+                    and isinstance(entry.get("guesses", {}), dict) \
+                    and len(entry["element_keys"]) == sum(e.kind == "lemma" for e in self.elements):
+                return entry
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass
+        return None
+
+    def _table_extract(self, table: dict[str, str]) -> tuple[dict[str, str], frozenset[str]]:
+        """The part of the lemma table this codebook can need (looked up with lower-case words only)."""
+        lemmas = {form: lemma.lower() for form, lemma in table.items()
+                  if "L" + lemma.lower() in self._by_key and form == form.lower()}
+        forms = sorted(form for form in table if form == form.lower())
+        guessed: set[str] = set()
+        for stem in self._stems:
+            for prefix in (stem, "ge" + stem):
+                i = bisect.bisect_left(forms, prefix)
+                while i < len(forms) and forms[i].startswith(prefix):
+                    guessed.add(forms[i])
+                    i += 1
+        return lemmas, frozenset(guessed)
 
     def _forget(self) -> None:
         """Start a fresh vocabulary and word cache. Both grow with every new word type a corpus brings
@@ -108,7 +168,7 @@ class LanguageMatcher:
         price of classifying the common words once more."""
         self._tokenizer = cast(Any, spacy.blank(self.lang).tokenizer)
         self._strings = self._tokenizer.vocab.strings
-        self._cache = {}
+        self._cache = dict(self._base)
         self._flag = self._tokenizer.vocab.add_flag(
             lambda text: any(eid in self.anchored for eid in self._tests(text.lower())))
 
@@ -137,9 +197,7 @@ class LanguageMatcher:
     def classify(self, word: str) -> tuple[int, ...]:
         """Ids of the token tests a lower-case word passes."""
         found: list[int] = []
-        guess = any(word[:n] in self._stems or (word.startswith("ge") and word[2:2 + n] in self._stems)
-                    for n in self._stem_lengths)
-        for key in nlp.lemma_keys(word, self.lang, guess):
+        for key in self._lemma_keys(word):
             found.extend(self._by_key.get("L" + key, ()))
         found.extend(self._by_key.get("E" + word, ()))
         if self._any_prefix and word.startswith(self._any_prefix):
@@ -149,6 +207,24 @@ class LanguageMatcher:
         if self._any_infix is not None and self._any_infix.search(word):
             found.extend(eid for value, eid in self._infixes if value in word)
         return tuple(sorted(set(found)))
+
+    def _lemma_keys(self, word: str) -> list[str]:
+        """What nlp.lemma_keys gives, as far as this codebook can tell: the word, its table lemma when that
+        is a keyword's, else simplemma's guess for a word that begins like a keyword and is not in the table."""
+        lemma = self._lemmas.get(word)
+        if lemma is not None:
+            return [word, lemma]
+        if word.isalpha() and word not in self._table_forms and any(
+                word[:n] in self._stems or (word.startswith("ge") and word[2:2 + n] in self._stems)
+                for n in self._stem_lengths):
+            guess = self._guesses.get(word)
+            if guess is None:
+                guess = nlp.guess_lemma(word, self.lang)
+                if len(self._guesses) < MAX_WORD_TYPES:
+                    self._guesses[word] = guess
+                    self._guessed += 1
+            return [word, guess]
+        return [word]
 
     def hits(self, text: str, doc: Any = None) -> list[Hit]:
         """Every keyword and exclude hit in `text` (offsets relative to it)."""

@@ -51,8 +51,13 @@ def lemma_keys(word: str, lang: str, guess: bool = True) -> frozenset[str]:
     if word in table:
         keys.add(table[word].lower())
     elif guess and word.isalpha():
-        keys.add(simplemma.lemmatize(word, lang=lang).lower())
+        keys.add(guess_lemma(word, lang))
     return frozenset(keys)
+
+
+def guess_lemma(word: str, lang: str) -> str:
+    """simplemma's lemma of a word the lemma table does not know (lower case)."""
+    return simplemma.lemmatize(word, lang=lang).lower()
 
 
 def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:

@@ -158,6 +158,8 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
                 sink(result)
         if progress:
             progress(done, len(jobs))
+    for matcher in _state.get("matchers", {}).values():
+        matcher.remember()
     run_result.seconds = {"workers": workers, "coding": round(time.perf_counter() - started, 3)}
     return run_result
 
