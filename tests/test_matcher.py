@@ -142,3 +142,28 @@ def test_bad_weights_are_refused(pattern, message):
 
     with pytest.raises(PatternError, match=message):
         parse_pattern(pattern)
+
+
+def test_the_shared_search_for_regexes_never_changes_what_they_find():
+    """Segments no regex can match are passed over after one combined search; on real text the hits
+    must be exactly those of every regex run on its own."""
+    from conftest import SHARED
+    from icap_coder.codebook.loader import load_codebook
+
+    book, _ = load_codebook(None)
+    found = 0
+    for lang, name in (("nl", "thesis-innovatiecapaciteit-ch1-3-bijlage1.txt"),
+                       ("en", "move21-ecourse-innovation-capacity.txt"), ("sv", "governo-innovationsstrategier.txt")):
+        m = LanguageMatcher(book, lang)
+        assert m._any_regex is not None or len(m.regex_rules) < 2
+        paragraphs = [p for p in (SHARED / "reference" / name).read_text(encoding="utf-8").split("\n") if p.strip()]
+        combined = [m.hits(p) for p in paragraphs]
+        m._any_regex = None
+        assert combined == [m.hits(p) for p in paragraphs]
+        found += sum(h.rule.pattern.regex is not None for hits in combined for h in hits)
+    assert found >= 3  # the texts do have regex hits to lose
+
+
+def test_a_regex_with_a_back_reference_still_finds_its_text():
+    assert fires("Het is heel heel belangrijk.", [r"/\b(\w+) \1\b/", "/belangrijk/"])
+    assert matcher({"nl": [r"/\b(\w+) \1\b/", "/belangrijk/"]})._any_regex is None

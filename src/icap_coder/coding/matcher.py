@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, cast
 
 import numpy
+import regex as _regex
 import spacy
 from spacy.attrs import IDX, LENGTH, LOWER
 
@@ -73,6 +74,7 @@ class LanguageMatcher:
                 for raw in listed.get(lang, []):
                     self._add_rule(index, parse_pattern(raw), exclude)
         self.regex_rules = [(r, r.pattern.regex) for r in self.rules if r.pattern.regex is not None]
+        self._any_regex = _either([regex for _, regex in self.regex_rules])
         self._order = {rule: i for i, rule in enumerate(self.rules)}  # evidence names the first rule
         # Each rule is found through one anchor element, its longest (rarest) word, so that
         # phrases like "op de agenda" flag "agenda" and not every "de" in the corpus.
@@ -229,6 +231,12 @@ class LanguageMatcher:
     def hits(self, text: str, doc: Any = None) -> list[Hit]:
         """Every keyword and exclude hit in `text` (offsets relative to it)."""
         hits = self._token_hits(text, doc if doc is not None else self._tokenizer(text))
+        if self._any_regex is not None:
+            try:
+                if self._any_regex.search(text, timeout=patterns.REGEX_SECONDS) is None:
+                    return hits
+            except TimeoutError:
+                pass  # the loop below names the regex that takes so long
         for rule, regex in self.regex_rules:
             try:
                 hits.extend(Hit(rule, m.start(), m.end(), m.group(0).lower())
@@ -327,6 +335,22 @@ class LanguageMatcher:
                                                 f"{codings[i].group}/{codings[i].code}"))
             codings[best] = replace(codings[best], primary=True)
         return codings
+
+
+SELF_REFERENCING = re.compile(r"\\[1-9]|\\g|\(\?P=|\(\?\(|\(\?[a-zA-Z]+\)")  # back-references, conditionals, flags
+
+
+def _either(regexes: list[Any]) -> Any:
+    """One regex that finds text where any of `regexes` would, or None. Most segments match none of a
+    codebook's regexes, and one search then passes them over instead of one per regex. A regex that
+    refers to its own groups or sets flags for the whole pattern cannot be put beside others unchanged."""
+    if len(regexes) < 2 or any(SELF_REFERENCING.search(r.pattern) for r in regexes) \
+            or len({r.flags for r in regexes}) > 1:
+        return None
+    try:
+        return _regex.compile("|".join(f"(?:{r.pattern})" for r in regexes), regexes[0].flags)
+    except _regex.error:
+        return None
 
 
 def _weighted_spans(hits: list[Hit]) -> float:
