@@ -39,7 +39,8 @@ from icap_coder.errors import IcapError
 from icap_coder.model import Code, Codebook, Coding, Segment
 
 LONG_SEGMENT = 100_000  # characters; longer segments are tokenized in pieces
-MAX_WORD_TYPES = 50_000  # distinct words remembered before the vocabulary starts afresh
+MAX_WORD_TYPES = 20_000  # distinct words remembered before the vocabulary starts afresh
+MAX_GUESSES = 50_000  # simplemma's lemmas remembered, in memory and in the lookup cache
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,11 @@ class LanguageMatcher:
                 anchor = max(range(len(rule.elements)), key=lambda k: len(self.elements[rule.elements[k]].value))
                 self.anchored[rule.elements[anchor]].append((rule, anchor))
         entry = self._cached_entry()
+        table = {} if entry else nlp.read_lemma_table(lang)  # not kept: what is needed of it is extracted below
         element_keys: dict[int, list[str]] = (
             {int(eid): keys for eid, keys in entry["element_keys"].items()} if entry else
-            {eid: sorted(nlp.lemma_keys(e.value, lang, guess=False)) for eid, e in enumerate(self.elements)
-             if e.kind == "lemma"})
+            {eid: sorted(nlp.lemma_keys(e.value, lang, guess=False, table=table))
+             for eid, e in enumerate(self.elements) if e.kind == "lemma"})
         self._by_key: dict[str, list[int]] = defaultdict(list)  # lemma key / exact form -> element ids
         affixes: dict[str, list[tuple[str, int]]] = {"prefix": [], "suffix": [], "infix": []}
         for eid, element in enumerate(self.elements):
@@ -116,7 +118,8 @@ class LanguageMatcher:
             self._cache: dict[str, tuple[int, ...]] = {w: tuple(e) for w, e in entry["words"].items()}
             self._guesses: dict[str, str] = entry.get("guesses") or {}
         else:
-            self._lemmas, self._table_forms = self._table_extract(nlp.lemma_table(lang))
+            self._lemmas, self._table_forms = self._table_extract(table)
+            del table
             self._cache = {}  # lower-case word -> element ids
             self._guesses = {}  # word -> simplemma's lemma, remembered across runs: simplemma takes long to load
         self._guessed = 0  # new guesses, not yet in the cache
@@ -222,7 +225,7 @@ class LanguageMatcher:
             guess = self._guesses.get(word)
             if guess is None:
                 guess = nlp.guess_lemma(word, self.lang)
-                if len(self._guesses) < MAX_WORD_TYPES:
+                if len(self._guesses) < MAX_GUESSES:
                     self._guesses[word] = guess
                     self._guessed += 1
             return [word, guess]

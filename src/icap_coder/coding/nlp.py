@@ -29,15 +29,17 @@ def blank(lang: str):
     return nlp
 
 
-@cache
-def lemma_table(lang: str) -> dict[str, str]:
-    """spacy-lookups-data's form -> lemma table, as shipped (looked up with lower-case words)."""
+def read_lemma_table(lang: str) -> dict[str, str]:
+    """spacy-lookups-data's form -> lemma table, as shipped (looked up with lower-case words): ~80 MB."""
     path = spacy_lookups_data.get_file(f"{lang}_lemma_lookup.json.gz")
     with gzip.open(str(path)) as handle:
         return json.loads(handle.read())
 
 
-def lemma_keys(word: str, lang: str, guess: bool = True) -> frozenset[str]:
+lemma_table = cache(read_lemma_table)  # kept for commands that look up many words; a matcher reads it once
+
+
+def lemma_keys(word: str, lang: str, guess: bool = True, table: dict[str, str] | None = None) -> frozenset[str]:
     """The forms a word may stand for: itself and its table lemma, else (with guess) simplemma's lemma.
 
     simplemma is not idempotent (les -> lessen -> les), which is why a word
@@ -47,7 +49,7 @@ def lemma_keys(word: str, lang: str, guess: bool = True) -> frozenset[str]:
     """
     word = word.lower()
     keys = {word}
-    table = lemma_table(lang)
+    table = lemma_table(lang) if table is None else table
     if word in table:
         keys.add(table[word].lower())
     elif guess and word.isalpha():
