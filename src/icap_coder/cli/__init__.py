@@ -8,6 +8,7 @@ the options several commands share, clean one-line failures and output helpers;
 
     code.py       icap code, icap init
     analysis.py   icap summary, compare, cooccur
+    agreement.py  icap agree
     codebook.py   icap codebook validate | show | evaluate | inductive
     manual.py     icap tag, untag, reject, review
     render.py     rich tables for the screen
@@ -21,10 +22,11 @@ import typer
 from typer.models import CommandInfo
 
 from icap_coder import __version__
-from icap_coder.cli import analysis, code, codebook, manual  # noqa: F401  (each registers its commands on `app`)
+from icap_coder.cli import agreement, analysis, code, codebook, manual  # noqa: F401  (each registers its commands on `app`)
 from icap_coder.cli._common import app, out
 
-HELP_ORDER = ["code", "init", "summary", "compare", "cooccur", "tag", "untag", "reject", "review"]  # then groups
+HELP_ORDER = ["code", "init", "summary", "compare", "cooccur", "agree",  # then the command groups
+              "tag", "untag", "reject", "review"]
 
 
 def _help_position(command: CommandInfo) -> int:

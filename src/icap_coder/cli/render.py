@@ -81,8 +81,8 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-def _shown(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
+def _shown(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
 
 
 def evaluation_rows(book: Codebook, result: Evaluation) -> list[dict[str, Any]]:
@@ -238,3 +238,43 @@ def print_report(console: Console, report: Report) -> None:
                               highlight=False)
     console.print("[dim]cell: segments (documents/respondents, segments where it is the primary code) · "
                   f"{escape(report.appendix[0][1])}[/dim]")
+
+
+def intercoder_table(rows: list[dict[str, Any]], coders: list[str]) -> Table:
+    """`icap agree`: one row per group (bold), its codes, and the overall row."""
+    from icap_coder.analysis.agreement import ICAP
+
+    persons = [c for c in coders if c != ICAP]
+    caption = ("% agreement; Cohen's kappa (two coders only); Krippendorff's alpha (nominal); "
+               f"units coded by {' / '.join(coders)}")
+    if ICAP in coders:
+        caption += "; icap's precision / recall / F1 against each person"
+    table = Table(title="Intercoder agreement", caption=caption)
+    table.add_column("Element / code", min_width=18)
+    for name in ("Units", "% agr.", "kappa", "alpha"):
+        table.add_column(name, justify="right")
+    table.add_column("Coded by\n" + escape(" / ".join(coders)), justify="right")
+    for person in persons if ICAP in coders else []:
+        table.add_column(f"icap vs {escape(person)}\nP / R / F1", justify="right")
+    for row in rows:
+        name = {"group": f"[bold]{escape(row['group'])}[/bold]", "code": f"  {escape(row['code'])}",
+                "overall": "[bold]Overall[/bold]"}[row["level"]]
+        cells = [name, str(row["units"]), _shown(row["percent_agreement"], 1), _shown(row["cohen_kappa"]),
+                 _shown(row["krippendorff_alpha"]), " / ".join(str(row["codings"][c]) for c in coders)]
+        for person in persons if ICAP in coders else []:
+            scores = row["icap_vs"].get(person, {})
+            cells.append(" / ".join(_shown(scores.get(m)) for m in ("precision", "recall", "f1")))
+        table.add_row(*cells, end_section=row["level"] == "code" and row is rows[-2])
+    return table
+
+
+def disagreements_table(found: list[dict[str, Any]]) -> Table:
+    table = Table(title=f"Disagreements ({len(found)})", caption="per segment and code: who applied it, who did not")
+    for name in ("Document", "Seg.", "Speaker", "Code", "Coded by", "Not by", "Quote"):
+        table.add_column(name, overflow="fold")
+    for row in found:
+        quote = " ".join(row["quote"].split())
+        table.add_row(escape(row["document"]), str(row["segment"]), escape(row["speaker"]),
+                      escape(f"{row['group']}/{row['code']}"), escape(row["coded_by"]), escape(row["not_by"]),
+                      escape(quote if len(quote) <= 160 else quote[:159] + "…"))
+    return table

@@ -13,4 +13,5 @@ stage `analysis`; gives files, each written atomically (temp file + rename).
     heatmap.py       a table as a heatmap (SVG, PNG)
     report_md.py, report_html.py, report_docx.py   the report in three formats
     report_data.py   the report's numbers and quotes as JSON, XLSX or CSV
+    agreement.py     the intercoder agreement table and its disagreements as files
 """
