@@ -180,11 +180,12 @@ def test_every_export_holds_the_figures(study, tmp_path, suffix):
     elif suffix == ".docx":
         import docx
 
-        text = "\n".join(c.text for t in docx.Document(str(target)).tables for r in t.rows for c in r.cells)
-        assert "0.588" in text and "Ambitie/visie" in text
+        rows = [[c.text for c in r.cells] for t in docx.Document(str(target)).tables for r in t.rows]
+        assert ["Leiderschap", "7", "85.7", "0.59", "0.61", "2 / 1"] in rows  # as a person reads it: 2 decimals
+        assert any("Ambitie/visie" in row for row in rows)  # the disagreements
     else:
         text = target.read_text(encoding="utf-8")
-        assert "0.588" in text and "Leiderschap" in text
+        assert ("| Leiderschap | 7 | 85.7 | 0.59 | 0.61 | 2 / 1 |" if suffix == ".md" else "0.588") in text
         if suffix == ".json":
             data = json.loads(text)
             assert data["method"].startswith("Unit of analysis") and len(data["disagreements"]) == 2

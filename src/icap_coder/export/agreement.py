@@ -39,6 +39,27 @@ def _cell(value: Any) -> Any:
     return "n/a" if value is None else value
 
 
+def _shown(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def display_table(rows: list[dict[str, Any]]) -> Table:
+    """The table as a person reads it (Markdown, DOCX): one column of codings, one of P/R/F1 per person."""
+    coders = list(rows[0]["codings"]) if rows else []
+    persons = list(rows[0].get("icap_vs", {})) if rows and "icap_vs" in rows[0] else []
+    header = ["Element / code", "Units", "% agreement", "Cohen's kappa", "Krippendorff's alpha",
+              "Coded by " + " / ".join(coders), *[f"icap vs {p}: P / R / F1" for p in persons]]
+    body = []
+    for row in rows:
+        name = {"group": row["group"], "code": f"  {row['code']}", "overall": "Overall (all codes)"}[row["level"]]
+        scores = row.get("icap_vs", {})
+        body.append([name, row["units"], _shown(row["percent_agreement"], 1), _shown(row["cohen_kappa"]),
+                     _shown(row["krippendorff_alpha"]), " / ".join(str(n) for n in row["codings"].values()),
+                     *[" / ".join(_shown(scores.get(p, {}).get(m)) for m in ("precision", "recall", "f1"))
+                       for p in persons]])
+    return header, body
+
+
 def write(path: Path, rows: list[dict[str, Any]], disagreements: list[dict[str, Any]], method: str,
           guard: bool = True) -> None:
     """Write in the format the suffix names (one of SUFFIXES)."""
@@ -51,7 +72,7 @@ def write(path: Path, rows: list[dict[str, Any]], disagreements: list[dict[str, 
         formats.write_xlsx(path, {"Agreement": table(rows), "Disagreements": disagreement_table(disagreements)},
                            {"Agreement": method}, guard)
     elif suffix == ".md":
-        text = f"# Intercoder agreement\n\n{method}\n\n{formats.markdown_table(table(rows))}"
+        text = f"# Intercoder agreement\n\n{method}\n\n{formats.markdown_table(display_table(rows))}"
         if disagreements:
             text += f"\n## Disagreements\n\n{formats.markdown_table(disagreement_table(disagreements))}"
         formats.write_text(path, text)
@@ -60,27 +81,48 @@ def write(path: Path, rows: list[dict[str, Any]], disagreements: list[dict[str, 
 
 
 def _write_docx(path: Path, rows: list[dict[str, Any]], disagreements: list[dict[str, Any]], method: str) -> None:
+    """Landscape, so the table fits the page; group rows bold; disagreements with their quotes."""
     import io
 
     import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
 
     document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    document.styles["Normal"].font.size = Pt(9)
     document.add_heading("Intercoder agreement", level=1)
     document.add_paragraph(cells.printable(method))
-    for title, (header, body) in (("", table(rows)), ("Disagreements", disagreement_table(disagreements))):
-        if not body:
+    header, body = display_table(rows)
+    bold = [row["level"] != "code" for row in rows]
+    quotes = disagreement_table(disagreements)
+    widths = {"Element / code": 5.5, "Units": 1.4, "document": 4.0, "segment": 1.4, "speaker": 2.2,
+              "group": 2.6, "code": 3.2, "coded_by": 2.0, "not_by": 2.0, "quote": 7.0}
+    labels = {"document": "Document", "segment": "Seg.", "speaker": "Speaker", "group": "Group", "code": "Code",
+              "coded_by": "Coded by", "not_by": "Not by", "quote": "Quote"}
+    for title, (names, values), strong in (("", (header, body), bold),
+                                           ("Disagreements", quotes, [False] * len(quotes[1]))):
+        if not values:
             continue
         if title:
             document.add_heading(title, level=2)
-        grid = document.add_table(rows=1, cols=len(header))
+        grid = document.add_table(rows=1, cols=len(names))
         grid.style = "Table Grid"
-        for cell, name in zip(grid.rows[0].cells, header):
-            cell.text = cells.printable(str(name))
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
-        for values in body:
-            for cell, value in zip(grid.add_row().cells, values):
-                cell.text = cells.printable(str(value))
+        for cell, name in zip(grid.rows[0].cells, names):
+            cell.paragraphs[0].add_run(cells.printable(labels.get(name, name))).bold = True
+        for row_values, is_bold in zip(values, strong):
+            for cell, value in zip(grid.add_row().cells, row_values):
+                cell.paragraphs[0].add_run(cells.printable(str(value))).bold = is_bold
+                if isinstance(value, (int, float)) or str(value).lstrip("-")[:1].isdigit() or value == "n/a":
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        grid.autofit = False
+        for column, name in zip(grid.columns, names):  # the grid for LibreOffice, the cells for Word
+            column.width = Cm(widths.get(name, 2.6))
+            for cell in column.cells:
+                cell.width = Cm(widths.get(name, 2.6))
     buffer = io.BytesIO()
     document.save(buffer)
     write_bytes_atomic(path, buffer.getvalue())
