@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -127,8 +128,10 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
         key = (segment.index, group, code)
         if key in rows and rows[key].source == "auto":
             evidence = f"{evidence}; auto: {rows[key].evidence}"
-        elif key in rows:
-            return  # the same manual coding twice (a marker and a tag): one row
+        elif key in rows:  # the same coding by another marker or person: one row that names each of them
+            if evidence not in rows[key].evidence.split("; "):
+                rows[key] = replace(rows[key], evidence=f"{rows[key].evidence}; {evidence}")
+            return
         confirmed = rows.get(key)
         rows[key] = Coding(document.path, document.case, segment.speaker, segment.index, segment.start,
                            segment.end, group, code, "manual", confirmed.score if confirmed else 1.0, evidence,
@@ -227,6 +230,35 @@ class _Places:
             if start < segment.end:
                 found.append(segment)
         return found
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One person's part in a manual coding, read back from its evidence (as `merge` writes it)."""
+
+    kind: str  # tagged | confirmed | marker
+    coder: str  # "" when the entry names none; "inline markers" for a marker
+    where: str  # tags-file:line, or the marker's line
+    memo: str = ""
+
+
+MARKER_CODER = "inline markers"
+_PART = re.compile(r"; (?=tagged\b|confirmed\b|\[#|auto: )")
+_TAGGED = re.compile(r"^(?P<verb>tagged|confirmed)(?: by (?P<coder>.*?))? \((?P<where>[^()]*)\)(?:: (?P<memo>.*))?$",
+                     re.DOTALL)
+_MARKER = re.compile(r"^\[#[^\]]*\] at line (?P<line>\d+)$")
+
+
+def contributions(evidence: str) -> list[Contribution]:
+    """Who made a manual coding: each tag entry and marker its evidence names, in order."""
+    found = []
+    for part in _PART.split(evidence):
+        tagged, marker = _TAGGED.match(part), _MARKER.match(part)
+        if tagged:
+            found.append(Contribution(tagged["verb"], tagged["coder"] or "", tagged["where"], tagged["memo"] or ""))
+        elif marker:
+            found.append(Contribution("marker", MARKER_CODER, f"line {marker['line']}"))
+    return found
 
 
 def short(text: str, limit: int = 60) -> str:
