@@ -11,6 +11,7 @@ and, per document, its case and attributes (front matter > cases file > folder).
     markers.py    inline coding markers, cut out before anything else reads the text
     cases.py      cases files and the precedence of attributes
     base.py       what every reader returns; safe decoding; turns rendered as text
+    refi.py       REFI-QDA projects (.qdpx) and codebooks (.qdc), read safely, offsets as code points
 
 Knows nothing of codebooks, matching or output files.
 """

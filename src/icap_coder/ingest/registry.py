@@ -27,7 +27,7 @@ READERS = {
 HIDDEN = (".", "~$", "_")  # hidden files, Word's lock files, folders like _archief: passed over in silence
 # Files a study folder holds beside its transcripts; never warned about.
 COMPANION_FILES = {"cases.csv", "cases.yaml", "cases.yml", "icap.yaml", "icap.yml", "tags.yaml", "tags.yml",
-                   "readme.md", "readme.txt"}
+                   "codebook.yaml", "codebook.yml", "readme.md", "readme.txt"}
 
 
 def is_transcript(path: Path) -> bool:
