@@ -9,6 +9,7 @@ the options several commands share, clean one-line failures and output helpers;
     code.py       icap code, icap init
     analysis.py   icap summary, compare, cooccur
     agreement.py  icap agree
+    exchange.py   icap qdpx export | import, icap codebook export | import (REFI-QDA)
     codebook.py   icap codebook validate | show | evaluate | inductive
     manual.py     icap tag, untag, reject, review
     render.py     rich tables for the screen
@@ -22,7 +23,7 @@ import typer
 from typer.models import CommandInfo
 
 from icap_coder import __version__
-from icap_coder.cli import agreement, analysis, code, codebook, manual  # noqa: F401  (each registers its commands on `app`)
+from icap_coder.cli import agreement, analysis, code, codebook, exchange, manual  # noqa: F401  (each registers its commands on `app`)
 from icap_coder.cli._common import app, out
 
 HELP_ORDER = ["code", "init", "summary", "compare", "cooccur", "agree",  # then the command groups

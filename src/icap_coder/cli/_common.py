@@ -67,6 +67,9 @@ codebook_app = typer.Typer(no_args_is_help=True, help="Check and inspect codeboo
 app.add_typer(codebook_app, name="codebook")
 tags_app = typer.Typer(no_args_is_help=True, help="Check the tags file against today's transcripts.")
 app.add_typer(tags_app, name="tags")
+qdpx_app = typer.Typer(no_args_is_help=True,
+                       help="Exchange a study with ATLAS.ti, NVivo, MAXQDA and QualCoder (REFI-QDA .qdpx).")
+app.add_typer(qdpx_app, name="qdpx")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)

@@ -14,4 +14,6 @@ stage `analysis`; gives files, each written atomically (temp file + rename).
     report_md.py, report_html.py, report_docx.py   the report in three formats
     report_data.py   the report's numbers and quotes as JSON, XLSX or CSV
     agreement.py     the intercoder agreement table and its disagreements as files
+    qdpx.py          the study as a REFI-QDA project (.qdpx), the codebook as .qdc
+    refi_study.py    a REFI-QDA project as a new icap study folder (transcripts, codebook, tags, cases)
 """
