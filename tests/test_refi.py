@@ -303,3 +303,20 @@ def test_the_shared_minimal_codebook_keeps_its_hierarchy_and_description(tmp_pat
     assert "name: Barriers" in text and "name: Cost" in text and "Mentions of money, fees, price" in text
     again = icap("codebook", "import", str(source), "--out", str(out))
     assert again.returncode == 2 and "--force" in again.stderr
+
+
+def test_a_parent_code_is_a_group_and_a_code_only_when_it_was_applied(tmp_path):
+    parent, child = "AAAAAAAA-0000-4000-8000-000000000001", "AAAAAAAA-0000-4000-8000-000000000002"
+    xml = project(selection(3, 13, "De kosten ")).replace(
+        f'<Code guid="{CODE}" name="Cost" isCodable="true"/>',
+        f'<Code guid="{parent}" name="Barriers" isCodable="true"><Description>Never apply the parent.</Description>'
+        f'<Code guid="{CODE}" name="Cost" isCodable="true"/><Code guid="{child}" name="Time" isCodable="true">'
+        '<Code guid="AAAAAAAA-0000-4000-8000-000000000003" name="Waiting" isCodable="true"/></Code></Code>')
+    tags, _ = imported_tags(tmp_path, qdpx_bytes(xml, {f"sources/{GUID_S}.txt": b"R: De kosten waren hoog."}))
+    assert "code: Barriers/Cost" in tags
+    from icap_coder.codebook.loader import load_codebook
+
+    book, _ = load_codebook(tmp_path / "out" / "codebook.yaml")
+    assert [(c.group, c.name) for c in book.codes()] == [("Barriers", "Cost"), ("Barriers", "Time"),
+                                                        ("Barriers", "Time/Waiting")]
+    assert book.groups[0].definition == "Never apply the parent."

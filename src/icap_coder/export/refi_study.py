@@ -45,8 +45,11 @@ class Imported:
     warnings: list[str] = field(default_factory=list)
 
 
-def code_paths(codes: list[RefiCode]) -> tuple[dict[str, tuple[str, str]], dict[str, list[tuple[str, str]]]]:
-    """code guid -> (group, code), and the codebook's groups with their (code, description)."""
+def code_paths(codes: list[RefiCode], used: set[str] | None = None,
+               ) -> tuple[dict[str, tuple[str, str]], dict[str, list[tuple[str, str]]]]:
+    """code guid -> (group, code), and the codebook's groups with their (code, description). A top-level code
+    that holds others is a group; it is also a code of itself only when codings use it (`used`): MAXQDA marks
+    every parent codable, with "never apply this parent" in its description."""
     groups: dict[str, list[tuple[str, str]]] = {}
     paths: dict[str, tuple[str, str]] = {}
 
@@ -66,8 +69,8 @@ def code_paths(codes: list[RefiCode]) -> tuple[dict[str, tuple[str, str]], dict[
     for code in codes:
         if code.children:
             groups.setdefault(code.name, [])
-            if code.codable:
-                add(code.name, code.name, code.description, code.guid)
+            if code.codable and used is not None and code.guid in used:
+                add(code.name, code.name, "", code.guid)
             for child in code.children:
                 below(code.name, "", child)
         elif "::" in code.name:
@@ -117,7 +120,8 @@ def write_study(project: RefiProject, folder: Path) -> Imported:
     if not usable:
         raise IcapError("no text source could be read from the project, so there is nothing to import",
                         file=project.name)
-    paths, groups = code_paths(project.codes)
+    used = {c.code for source in usable for selection in source.selections for c in selection.codings}
+    paths, groups = code_paths(project.codes, used)
     definitions = {code.name: code.description for code in project.codes if code.children}
     result = Imported(codes=sum(len(codes) for codes in groups.values()))
     taken: set[str] = set()
