@@ -189,3 +189,28 @@ def test_every_export_holds_the_figures(study, tmp_path, suffix):
         if suffix == ".json":
             data = json.loads(text)
             assert data["method"].startswith("Unit of analysis") and len(data["disagreements"]) == 2
+
+
+def test_the_report_has_an_agreement_section_with_the_figures_of_icap_agree(study, tmp_path):
+    report = tmp_path / "report.json"
+    assert icap("summary", str(study), "--export", str(report)).returncode == 0
+    section = json.loads(report.read_text(encoding="utf-8"))["agreement"]
+    assert section["note"].startswith("Unit of analysis: the turn (7 turns in 1 document")
+    rows = {(r["level"], r["group"]): r for r in section["rows"]}
+    agree = rows_of(icap("agree", str(study), "-f", "json"))
+    for level, group in (("group", "Leiderschap"), ("group", "Organisatie"), ("overall", "")):
+        assert rows[(level, group)] == agree[(level, group, "")]
+    results = tmp_path / "results"  # the same from a results folder, which has only the merged codings
+    assert icap("code", str(study), "--out", str(results), "-q").returncode == 0
+    html = tmp_path / "report.html"
+    assert icap("summary", str(results), "--export", str(html)).returncode == 0
+    page = html.read_text(encoding="utf-8")
+    assert "<h2>Intercoder agreement</h2>" in page and "0.59" in page and "Coded by sanne / piet" in page
+
+
+def test_a_report_coded_by_one_person_has_no_agreement_section(study, tmp_path):
+    tags = study / "tags.yaml"
+    tags.write_text(tags.read_text(encoding="utf-8").replace("coder: piet", "coder: sanne"), encoding="utf-8")
+    report = tmp_path / "report.md"
+    assert icap("summary", str(study), "--export", str(report)).returncode == 0
+    assert "Intercoder agreement" not in report.read_text(encoding="utf-8")

@@ -26,7 +26,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from icap_coder.manual.merge import merge
+from icap_coder.manual.merge import MARKER_CODER, contributions, merge
 from icap_coder.manual.tagsfile import Tag
 from icap_coder.model import Codebook, Coding, Document, Segment
 
@@ -226,3 +226,23 @@ def document_units(document: Document, segments: list[Segment], coded: dict[str,
     return [Unit(document.path, s.index, s.speaker, s.text,
                  {coder: frozenset(found.get(s.index, ())) for coder, found in applied.items()})
             for s in segments if interviewer_too or not s.interviewer]
+
+
+def units_from_evidence(document: Document, segments: list[Segment], codings: list[Coding]) -> list[Unit]:
+    """A coded document's units as its manual codings' evidence says each named person coded them (for the
+    report, which has the merged codings, not the tags): empty unless two people coded it."""
+    coded: dict[str, list[Coding]] = {}
+    for coding in codings:
+        if coding.source == "manual":
+            for part in contributions(coding.evidence):
+                if part.coder and part.coder != MARKER_CODER:
+                    coded.setdefault(part.coder, []).append(coding)
+    return document_units(document, segments, coded) if len(coded) >= 2 else []
+
+
+def method_note(unit: str, units: int, documents: int, coders: list[str]) -> str:
+    return (f"Unit of analysis: the {unit} ({units} {unit}s in {documents} document{'s' if documents != 1 else ''} "
+            f"coded by at least two of: {', '.join(coders)}). A coding applies to every {unit} its span overlaps; "
+            "a coder counts for a document once they made an entry for it. Groups: whether any of their codes "
+            "was applied. Overall: every (unit, code) decision pooled. Krippendorff's alpha is nominal; Cohen's "
+            "kappa needs exactly two coders.")

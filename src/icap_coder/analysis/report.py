@@ -14,11 +14,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 from icap_coder import __version__
+from icap_coder.analysis.agreement import AgreementBuilder, Unit, method_note, units_from_evidence
 from icap_coder.analysis.crosstab import NO_VALUE, TOTAL, CrossTab, Tabulator
 from icap_coder.analysis.dataset import Dataset
 from icap_coder.analysis.quotes import QuoteKeeper, best_quotes, evidence_terms, excerpt
 from icap_coder.analysis.tables import Table, caption, wide
-from icap_coder.model import Codebook, Coding, Document
+from icap_coder.model import Codebook, Coding, Document, Segment
 
 
 @dataclass
@@ -56,6 +57,8 @@ class Report:
     elements: list[Element]
     table: CrossTab
     appendix: list[tuple[str, str]]
+    agreement: list[dict[str, Any]] = field(default_factory=list)  # group and overall rows, when people coded
+    agreement_note: str = ""
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
 
     def comparison(self, marks: bool = True) -> Table:
@@ -78,7 +81,8 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         return {"title": self.title, "created": self.created, "elements": [asdict(e) for e in self.elements],
-                "method": dict(self.appendix)}
+                "method": dict(self.appendix),
+                **({"agreement": {"note": self.agreement_note, "rows": self.agreement}} if self.agreement else {})}
 
 
 class ReportBuilder:
@@ -93,6 +97,15 @@ class ReportBuilder:
         self.keepers: dict[tuple[str, str, str], QuoteKeeper] = {}
         self.respondent: dict[str, str] = {}
         self.automatic = self.manual = 0
+        self.units: list[Unit] = []  # segments that two or more people coded, for the agreement section
+        self.coded_documents: set[str] = set()
+
+    def segments(self, document: Document, segments: list[Segment], codings: list[Coding]) -> None:
+        """The document's segments and all its codings: what the agreement between people needs."""
+        found = units_from_evidence(document, segments, codings)
+        if found:
+            self.units.extend(found)
+            self.coded_documents.add(document.path)
 
     def add(self, document: Document | None, codings: list[Coding], base: list[Coding] | None = None) -> None:
         self.table.add(document, codings, base, path=codings[0].document if codings else "")
@@ -146,7 +159,16 @@ class ReportBuilder:
             ("Coded at", str(meta.get("coded_at") or "this run")),
             ("Made with", f"icap-coder {__version__}"),
         ]
-        return Report(f"Coding results: {self.codebook.name}", self.by, self.measure, elements, table, appendix)
+        report = Report(f"Coding results: {self.codebook.name}", self.by, self.measure, elements, table, appendix)
+        if self.units:
+            coders = list(dict.fromkeys(coder for unit in self.units for coder in unit.codes))
+            agreement = AgreementBuilder(self.codebook, coders)
+            for unit in self.units:
+                agreement.add(unit)
+            report.agreement = [row for row in agreement.rows() if row["level"] != "code"]
+            report.agreement_note = method_note(str(meta.get("unit") or "segment"), len(self.units),
+                                                len(self.coded_documents), coders)
+        return report
 
 
 def build(dataset: Dataset, by: str = "case", measure: str = "segments", quotes: int = 2) -> Report:
@@ -154,5 +176,13 @@ def build(dataset: Dataset, by: str = "case", measure: str = "segments", quotes:
     builder = ReportBuilder(dataset.codebook, by, measure, quotes)
     for document, codings, base in dataset.by_document():
         builder.add(document, codings, base)
+    segments: dict[str, list[Segment]] = {}
+    for segment in dataset.segments:
+        segments.setdefault(segment.document, []).append(segment)
+    codings_of: dict[str, list[Coding]] = {}
+    for coding in dataset.base_codings():
+        codings_of.setdefault(coding.document, []).append(coding)
+    for document in dataset.documents:
+        builder.segments(document, segments.get(document.path, []), codings_of.get(document.path, []))
     return builder.report({**dataset.meta, "documents": dataset.meta.get("documents", len(dataset.documents)),
                            "segments": dataset.meta.get("segments", len(dataset.segments))})

@@ -235,6 +235,8 @@ def stream_into(paths: list[Path], codebook: Path | None, project: Path | None, 
             kept = [c for c in codings if filters.keep(c)]
             for consumer in consumers:
                 consumer.add(document, kept, codings)
+                if hasattr(consumer, "segments"):  # e.g. the report's agreement between people
+                    consumer.segments(document, segments, codings)
 
     if len(paths) == 1 and is_results_folder(paths[0]):
         reader = ResultsReader(paths[0], book)

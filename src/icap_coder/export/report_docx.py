@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from icap_coder.analysis.report import Report
 from icap_coder.atomic import write_bytes_atomic
 from icap_coder.export import heatmap
+from icap_coder.export.agreement import display_table
 from icap_coder.export.cells import printable
 
 
@@ -42,6 +44,10 @@ def write(path: Path, report: Report) -> None:
     _table(document, header, rows)
     document.add_paragraph().add_run(printable(report.caption)).italic = True
     document.add_picture(io.BytesIO(heatmap.png_bytes(report.table, report.measure)), width=Cm(16))
+    if report.agreement:
+        document.add_heading("Intercoder agreement", level=1)
+        document.add_paragraph(printable(report.agreement_note))
+        _table(document, *display_table(report.agreement), figures=True)
     document.add_heading("Method", level=1)
     _table(document, ["Item", "Value"], [list(p) for p in report.appendix])
     buffer = io.BytesIO()
@@ -49,7 +55,11 @@ def write(path: Path, report: Report) -> None:
     write_bytes_atomic(path, buffer.getvalue())
 
 
-def _table(document, header: list[str], rows: list[list], bold_first_row: bool = False) -> None:
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?( / -?\d+(\.\d+)?)*$")  # 0.59, 2 / 1: figures shown as text
+
+
+def _table(document, header: list[str], rows: list[list], bold_first_row: bool = False,
+           figures: bool = False) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     table = document.add_table(rows=1, cols=len(header))
@@ -61,7 +71,8 @@ def _table(document, header: list[str], rows: list[list], bold_first_row: bool =
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
             cell.text = printable(str(value))
-            if isinstance(value, (int, float)) or value in ("✓", "–"):
+            if isinstance(value, (int, float)) or value in ("✓", "–") or (
+                    figures and (value == "n/a" or _NUMBER.match(str(value)))):
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT  # numbers line up, as in print
             if bold_first_row and n == 0 and cell.paragraphs[0].runs:
                 cell.paragraphs[0].runs[0].bold = True

@@ -8,6 +8,7 @@ from pathlib import Path
 from icap_coder.analysis.report import Report
 from icap_coder.atomic import write_text_atomic
 from icap_coder.export import heatmap
+from icap_coder.export.agreement import display_table
 from icap_coder.export.cells import printable
 
 STYLE = """body{font-family:Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -50,8 +51,11 @@ def render(report: Report) -> str:
                              f"{', manual' if quote.source == 'manual' else ''})</div></blockquote>")
     header, rows = report.comparison()
     parts += [f"<h2>Comparison by {escape(report.by)}</h2>", table(header, rows),
-              f"<p class='note'>{escape(report.caption)}</p>", heatmap.svg(report.table, report.measure),
-              "<h2>Method</h2>", table(["item", "value"], [list(p) for p in report.appendix]), "</body></html>"]
+              f"<p class='note'>{escape(report.caption)}</p>", heatmap.svg(report.table, report.measure)]
+    if report.agreement:
+        parts += ["<h2>Intercoder agreement</h2>", f"<p>{escape(report.agreement_note)}</p>",
+                  table(*display_table(report.agreement))]
+    parts += ["<h2>Method</h2>", table(["item", "value"], [list(p) for p in report.appendix]), "</body></html>"]
     return "\n".join(parts) + "\n"
 
 

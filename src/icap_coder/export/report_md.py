@@ -7,6 +7,7 @@ from pathlib import Path
 
 from icap_coder.analysis.report import Report
 from icap_coder.atomic import write_text_atomic
+from icap_coder.export.agreement import display_table
 from icap_coder.export.cells import printable
 from icap_coder.export.formats import markdown_table
 
@@ -34,8 +35,11 @@ def markdown(report: Report) -> str:
                 lines.append(f"> {text(quote.text)}  \n> — {text(source)}")
                 lines.append("")
     lines += [f"## Comparison by {text(report.by)}", "", markdown_table(report.comparison()),
-              f"_{text(report.caption)}._", "",
-              "## Method", "", markdown_table((["item", "value"], [list(p) for p in report.appendix]))]
+              f"_{text(report.caption)}._", ""]
+    if report.agreement:
+        lines += ["## Intercoder agreement", "", text(report.agreement_note), "",
+                  markdown_table(display_table(report.agreement)), ""]
+    lines += ["## Method", "", markdown_table((["item", "value"], [list(p) for p in report.appendix]))]
     return "\n".join(lines)
 
 
