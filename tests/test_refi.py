@@ -320,3 +320,18 @@ def test_a_parent_code_is_a_group_and_a_code_only_when_it_was_applied(tmp_path):
     assert [(c.group, c.name) for c in book.codes()] == [("Barriers", "Cost"), ("Barriers", "Time"),
                                                         ("Barriers", "Time/Waiting")]
     assert book.groups[0].definition == "Never apply the parent."
+
+
+def test_the_real_atlas_ti_codebook_imports_with_its_group_notation(tmp_path):
+    source = SHARED / "refi-qda" / "samples" / "atlasti-8.4" / "TestProject.qdpx"
+    if not source.is_file():
+        pytest.skip("../shared/refi-qda/samples/atlasti-8.4/TestProject.qdpx is not beside the project")
+    out = tmp_path / "atlas.yaml"
+    ran = icap("codebook", "import", str(source), "--out", str(out))
+    assert ran.returncode == 0, ran.stderr
+    from icap_coder.codebook.loader import load_codebook
+
+    book, _ = load_codebook(out)
+    assert len(book.codes()) == 14
+    assert [c.name for c in book.groups[0].codes] == ["full-fat Coke", "diet Coke", "Coke"]  # from `Coke::...`
+    assert next(c for c in book.codes() if c.name == "diet Coke").definition == "non sucré"
