@@ -196,14 +196,28 @@ def test_init_then_code_with_project_defaults(tmp_path):
     assert (tmp_path / "codebook.yaml").read_text(encoding="utf-8") == (
         ROOT / "codebooks/innovatiecapaciteit.yaml").read_text(encoding="utf-8")
     assert_clean_error(icap("init", str(tmp_path)), "already exists")
+    result = icap("code", "transcripts", cwd=tmp_path)  # the example interview init put there codes at once
+    assert result.returncode == 0, result.stderr
+    assert {c["document"] for c in rows(tmp_path / "icap-results/codings.csv")} == {
+        "Voorbeeldstad/V1-beleidsmedewerker.txt"}
+    assert rows(tmp_path / "icap-results/segments.csv")[1]["case"] == "Voorbeeldstad"
     transcripts = tmp_path / "transcripts"
-    transcripts.mkdir()
+    for example in transcripts.rglob("*"):
+        if example.is_file():
+            example.unlink()
     (transcripts / "R1.txt").write_text("I: Vraag?\nR1: De wethouder steunt ons.\nI: En?\nR1: Klaar.\n",
                                         encoding="utf-8")
     result = icap("code", "transcripts", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     codings = rows(tmp_path / "icap-results/codings.csv")  # `out:` of the project file
     assert [(c["speaker"], c["code"]) for c in codings] == [("R1", "Politieke steun")]
+
+
+def test_init_never_mixes_its_example_into_existing_transcripts(tmp_path):
+    (tmp_path / "transcripts").mkdir()
+    (tmp_path / "transcripts" / "mine.txt").write_text("R1: eigen tekst\n", encoding="utf-8")
+    assert icap("init", str(tmp_path)).returncode == 0
+    assert [p.name for p in (tmp_path / "transcripts").iterdir()] == ["mine.txt"]
 
 
 def test_flags_override_the_project_file(tmp_path):

@@ -85,7 +85,7 @@ def test_front_matter_skips_only_its_file(tmp_path, name):
     assert result.returncode == 0 and "Traceback" not in result.stderr
     warning = next(line for line in result.stderr.splitlines() if "R2.txt" in line)
     assert "skipped, its front matter" in warning and message in warning and "R2.txt:" in warning
-    assert "1 documents" in result.stderr
+    assert "1 document," in result.stderr
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -260,7 +260,7 @@ def test_links_leaving_the_transcripts_folder_are_not_read(tmp_path):
     assert "dangling.txt: skipped, a link to nothing" in result.stderr
     assert "linked-folder: skipped, a linked folder" in result.stderr
     assert "wachtwoord" not in (tmp_path / "o" / "segments.csv").read_text(encoding="utf-8")
-    assert "again.txt" not in result.stderr and "1 documents" in result.stderr
+    assert "again.txt" not in result.stderr and "1 document," in result.stderr
 
 
 def test_an_unreadable_folder_is_named(tmp_path):

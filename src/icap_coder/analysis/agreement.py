@@ -240,9 +240,11 @@ def units_from_evidence(document: Document, segments: list[Segment], codings: li
     return document_units(document, segments, coded) if len(coded) >= 2 else []
 
 
-def method_note(unit: str, units: int, documents: int, coders: list[str]) -> str:
+def method_note(unit: str, units: int, documents: int, coders: list[str], auto: bool = False) -> str:
+    """The sentence a methods section needs: unit, numbers, the overlap rule and what the measures are."""
     return (f"Unit of analysis: the {unit} ({units} {unit}s in {documents} document{'s' if documents != 1 else ''} "
             f"coded by at least two of: {', '.join(coders)}). A coding applies to every {unit} its span overlaps; "
-            "a coder counts for a document once they made an entry for it. Groups: whether any of their codes "
-            "was applied. Overall: every (unit, code) decision pooled. Krippendorff's alpha is nominal; Cohen's "
-            "kappa needs exactly two coders.")
+            "a coder counts for a document once they made an entry for it"
+            + ("; icap counts for every document in a codebook language" if auto else "")
+            + ". Groups: whether any of their codes was applied. Overall: every (unit, code) decision pooled. "
+            "Krippendorff's alpha is nominal; Cohen's kappa needs exactly two coders.")

@@ -40,6 +40,7 @@ class OneLineErrors(TyperGroup):
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        _tidy_help(self)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
@@ -61,13 +62,44 @@ class OneLineErrors(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-app = typer.Typer(cls=OneLineErrors, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+_METAVARS = {"Path": "PATH", "int": "N", "float": "NUMBER", "str": "TEXT"}
+
+
+def _tidy_help(command: Any) -> None:
+    """`--help` as a person reads it: no type noise for flags (`<bool>`), PATH / N / TEXT for values, choices
+    as a|b|c, arguments in capitals. Set once on the built commands, before anything is parsed."""
+    for param in getattr(command, "params", []):
+        if getattr(param, "_icap_tidy", False):
+            continue
+        param._icap_tidy = True
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            param.metavar = ""
+            continue
+        if param.param_type_name == "argument":  # its name says what it is: no `<list[Path]>` beside it
+            param.display_type_rich = lambda ctx: None
+        if param.metavar is not None:
+            continue
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is not None and getattr(descriptor, "is_choice", False):
+            param.metavar = "|".join(str(getattr(c, "value", c)) for c in descriptor.choices or ())
+        else:
+            bare = param.bare_type() if hasattr(param, "bare_type") else ""
+            bare = bare[5:-1] if bare.startswith("list[") else bare
+            name = (param.name or "").upper() if param.param_type_name == "argument" else _METAVARS.get(bare, "TEXT")
+            param.metavar = name
+    for sub in getattr(command, "commands", {}).values():
+        _tidy_help(sub)
+
+
+app = typer.Typer(cls=OneLineErrors, rich_markup_mode=None, add_completion=False, no_args_is_help=True,
+                  pretty_exceptions_enable=False,
                   help="Code interview transcripts against a YAML codebook, reproducibly.")
-codebook_app = typer.Typer(no_args_is_help=True, help="Check and inspect codebooks.")
+codebook_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Check and inspect codebooks.")
 app.add_typer(codebook_app, name="codebook")
-tags_app = typer.Typer(no_args_is_help=True, help="Check the tags file against today's transcripts.")
+tags_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                       help="Check the tags file against today's transcripts.")
 app.add_typer(tags_app, name="tags")
-qdpx_app = typer.Typer(no_args_is_help=True,
+qdpx_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                        help="Exchange a study with ATLAS.ti, NVivo, MAXQDA and QualCoder (REFI-QDA .qdpx).")
 app.add_typer(qdpx_app, name="qdpx")
 
@@ -149,6 +181,11 @@ def message(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 document', '2 documents'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def warn(text: str) -> None:
     message(f"icap: warning: {text}")
 
@@ -168,12 +205,18 @@ def command_line() -> list[str]:
 # -- loading what commands work on ---------------------------------------------------------------------------
 def project_and_codebook(paths: list[Path], codebook: Path | None,
                          project: Path | None) -> tuple[Project, Codebook, list[str], Path | None]:
-    """The project file, and the codebook a flag, else the project, names; with the codebook's warnings."""
+    """The project file, and the codebook: a flag, else the one a results folder was coded with (when it is
+    unchanged), else the project's, else the shipped one; with the codebook's warnings."""
     from icap_coder.codebook.loader import load_codebook
     from icap_coder.settings import find_project
 
     found = find_project(paths, project)
-    book_path = codebook or found.get("codebook")
+    book_path = codebook
+    if book_path is None and len(paths) == 1:  # a results folder knows its codebook
+        from icap_coder.export.results import codebook_of, is_results_folder
+
+        book_path = codebook_of(paths[0]) if is_results_folder(paths[0]) else None
+    book_path = book_path or found.get("codebook")
     book, warnings = load_codebook(book_path)
     return found, book, warnings, book_path
 

@@ -53,7 +53,7 @@ def agree(
 
     Exports: .csv .xlsx .md .json .docx
     """
-    from icap_coder.analysis.agreement import ICAP, AgreementBuilder, document_units, person_codings
+    from icap_coder.analysis.agreement import ICAP, AgreementBuilder, document_units, method_note, person_codings
     from icap_coder.coding.run import run
     from icap_coder.export import agreement as agreement_export
     from icap_coder.ingest.registry import study_root
@@ -116,14 +116,7 @@ def agree(
     if not builder.units:
         raise IcapError(f"no document was coded by two of {', '.join(coders)}: agreement needs the same "
                         "transcripts coded by each")
-    unit_name = settings.unit
-    method = (f"Unit of analysis: the {unit_name} ({len(builder.units)} {unit_name}s in {documents} "
-              f"document{'s' if documents != 1 else ''} coded "
-              f"by at least two of: {', '.join(coders)}). A coding applies to every {unit_name} its span overlaps; "
-              "a coder counts for a document once they made an entry for it"
-              + ("; icap counts for every document in a codebook language" if auto else "")
-              + ". Groups: whether any of their codes was applied. Overall: every (unit, code) decision pooled. "
-              "Krippendorff's alpha is nominal; Cohen's kappa needs exactly two coders.")
+    method = method_note(settings.unit, len(builder.units), documents, coders, auto)
     message(f"icap: {method}")
     rows = builder.rows()
     disagreements = builder.disagreements()

@@ -23,6 +23,7 @@ from icap_coder.cli._common import (
     fails_cleanly,
     message,
     out,
+    plural,
     project_and_codebook,
     warn,
 )
@@ -90,9 +91,9 @@ def code(
         out.print(summary_table(tabulator.result(), note))
     if not quiet:
         manual, counts = result.manual, result.counts
-        message(f"icap: {counts['documents']} documents, {counts['segments']} segments, "
-                f"{counts['codings']} codings ({manual.manual} manual, {manual.rejected} automatic rejected) "
-                f"-> {folder}/")
+        message(f"icap: {plural(counts['documents'], 'document')}, {plural(counts['segments'], 'segment')}, "
+                f"{plural(counts['codings'], 'coding')} ({manual.manual} manual, {manual.rejected} automatic "
+                f"rejected) -> {folder}/")
 
 
 class CodingPrinter:
@@ -161,7 +162,10 @@ def init(
     folder: Annotated[Path, typer.Argument(help="Folder for the project [default: here].")] = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing icap.yaml / codebook.yaml.")] = False,
 ) -> None:
-    """Start a project: icap.yaml with defaults and codebook.yaml, a copy of the thesis codebook to adapt."""
+    """Start a project: icap.yaml, codebook.yaml (a copy of the thesis codebook to adapt), and transcripts/
+    with one short example interview and its cases file, so that `icap code transcripts/` works at once."""
+    from importlib import resources
+
     from icap_coder.atomic import write_text_atomic
     from icap_coder.codebook.loader import shipped_codebook_path
     from icap_coder.settings import TEMPLATE
@@ -172,6 +176,16 @@ def init(
         raise IcapError("already exists; use --force to overwrite it", file=existing[0])
     write_text_atomic(targets[0], TEMPLATE)
     write_text_atomic(targets[1], shipped_codebook_path().read_text(encoding="utf-8"))
-    for target in targets:
+    written = list(targets)
+    transcripts = folder / "transcripts"
+    if not transcripts.exists():  # never mixed into a folder of the person's own transcripts
+        starter = resources.files("icap_coder") / "starter" / "transcripts"
+        for relative in ("Voorbeeldstad/V1-beleidsmedewerker.txt", "cases.csv"):
+            target = transcripts / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(target, (starter / relative).read_text(encoding="utf-8"))
+            written.append(target)
+    for target in written:
         out.print(f"wrote {target}", markup=False)
-    message("next: put transcripts in a folder and run `icap code FOLDER`")
+    where = "" if folder == Path(".") else f"cd {folder} && "
+    message(f"next: {where}icap code transcripts/   (then put your own transcripts in transcripts/)")

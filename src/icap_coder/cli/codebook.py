@@ -58,7 +58,7 @@ def codebook_show(
     if fmt is OutputFormat.table:
         out.print(codebook_table(book, lang))
         return
-    rows = codebook_rows(book, lang)
+    rows = codebook_rows(book, lang, flat=fmt is OutputFormat.csv)
     print_records(rows, fmt, list(rows[0]))
 
 

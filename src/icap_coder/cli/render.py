@@ -44,17 +44,19 @@ def summary_table(table_data: CrossTab, note: str = "") -> Table:
     return table
 
 
-def codebook_rows(book: Codebook, lang: str | None = None) -> list[dict[str, Any]]:
+def codebook_rows(book: Codebook, lang: str | None = None, flat: bool = False) -> list[dict[str, Any]]:
+    """One row per code; keywords and excludes as lists per language (JSON), or with `flat` as one
+    `nl: a, b | en: c` string per row (CSV)."""
+    languages = [lang] if lang else book.languages
     rows = []
     for code in book.codes():
-        languages = [lang] if lang else book.languages
+        lists = {kind: {language: list(patterns[language]) for language in languages if patterns.get(language)}
+                 for kind, patterns in (("keywords", code.keywords), ("exclude", code.exclude))}
         rows.append({
             "group": code.group, "code": code.name, "label_en": code.label.get("en", ""),
             "inductive": code.inductive, "definition": code.definition,
-            "keywords": " | ".join(f"{language}: " + ", ".join(code.keywords[language])
-                                   for language in languages if code.keywords.get(language)),
-            "exclude": " | ".join(f"{language}: " + ", ".join(code.exclude[language])
-                                  for language in languages if code.exclude.get(language)),
+            **({kind: " | ".join(f"{language}: " + ", ".join(words) for language, words in found.items())
+                for kind, found in lists.items()} if flat else lists),
         })
     return rows
 

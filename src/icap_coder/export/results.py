@@ -156,8 +156,9 @@ class ResultsReader:
         if not isinstance(book, dict):
             raise _damaged(folder / "manifest.json", "'codebook' is not a mapping")
         if book.get("sha256") and codebook.sha256 and book["sha256"] != codebook.sha256:
-            raise IcapError(f"these results were coded with another codebook ({book.get('path')}); pass it "
-                            "with --codebook so rows and labels match", file=str(folder))
+            raise IcapError(f"these results were coded with another codebook ({book.get('path')}, which is no "
+                            "longer there or has changed since); pass the one they were coded with, with "
+                            "--codebook, so rows and labels match", file=str(folder))
         _vouched(folder, self.manifest)
         self.meta: dict[str, Any] = {
             "codebook": book.get("name", codebook.name), "codebook_version": book.get("version", ""),
@@ -258,6 +259,26 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def codebook_of(folder: Path) -> Path | None:
+    """The codebook file a results folder was coded with, if it is still where the manifest says and unchanged
+    (same SHA-256), so that reading the folder needs no --codebook."""
+    import hashlib
+
+    try:
+        book = json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("codebook") or {}
+        recorded, digest = Path(str(book["path"])), str(book["sha256"])
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError, KeyError, TypeError):
+        return None
+    candidates = [recorded] if recorded.is_absolute() else [Path.cwd() / recorded, folder.parent / recorded]
+    for candidate in candidates:
+        try:
+            if candidate.is_file() and hashlib.sha256(candidate.read_bytes()).hexdigest() == digest:
+                return candidate
+        except OSError:
+            continue
+    return None
 
 
 def _manifest(folder: Path) -> dict[str, Any]:
