@@ -89,7 +89,8 @@ def test_tag_reject_untag_round_trip(study, tmp_path):
     assert len(rejected) == 1 and rejected[0][2] == "Interne communicatie"
     assert "1 automatic rejected" in result.stderr
 
-    assert icap("tag", str(doc), "We werken erg in kokers.", "Interne communicatie").stdout == ""  # no duplicate
+    again = icap("tag", str(doc), "We werken erg in kokers.", "Interne communicatie", "--coder", "sanne")
+    assert again.stdout == ""  # the same decision by the same person: no duplicate
     assert len(load_tags(study / "tags.yaml")) == 3
     result = icap("untag", str(doc), "We werken erg in kokers.", "Organisatie/Interne communicatie")
     assert result.returncode == 0 and "removed code" in result.stdout
@@ -371,3 +372,17 @@ def test_promote_skips_what_looks_like_a_typo(study, tmp_path):
     assert "not promoted: 'Interne comunicatie'" in result.stderr and "added 1 inductive codes" in result.stderr
     promoted = (tmp_path / "codebook.yaml").read_text(encoding="utf-8")
     assert "Overig/regeldruk" in promoted and "Interne comunicatie" not in promoted
+
+
+def test_two_people_coding_one_quote_alike_keep_two_entries(study):
+    doc = study / A1
+    for person in ("sanne", "piet"):
+        ran = icap("tag", str(doc), "We werken erg in kokers.", "Interne communicatie", "--coder", person)
+        assert ran.returncode == 0 and "tagged" in ran.stdout
+    assert [t.coder for t in load_tags(study / "tags.yaml")] == ["sanne", "piet"]
+    unsure = icap("untag", str(doc), "We werken erg in kokers.", "Interne communicatie")
+    assert unsure.returncode == 2 and "made by piet and sanne; say whose to remove with --coder" in unsure.stderr
+    assert len(load_tags(study / "tags.yaml")) == 2
+    mine = icap("untag", str(doc), "We werken erg in kokers.", "Interne communicatie", "--coder", "piet")
+    assert mine.returncode == 0
+    assert [t.coder for t in load_tags(study / "tags.yaml")] == ["sanne"]

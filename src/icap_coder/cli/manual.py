@@ -99,6 +99,8 @@ def untag(
     document: DocumentArgument,
     quote: Annotated[str, typer.Argument(help="The quote of the tag, as in the tags file.")],
     code_name: Annotated[str, typer.Argument(metavar="CODE", help="The code of the tag.")],
+    coder: Annotated[str | None, typer.Option(
+        "--coder", help="Whose tag to remove, when several people made it.")] = None,
     root: RootOption = None, tags: TagsOption = None, codebook: CodebookOption = None,
 ) -> None:
     """Remove a manual tag (or a rejection) from the tags file."""
@@ -107,7 +109,7 @@ def untag(
 
     book, _ = load_codebook(codebook)
     place = tagging.find_place(document, root, tags)
-    for gone in tagging.remove(place, book, quote, code_name):
+    for gone in tagging.remove(place, book, quote, code_name, coder=coder):
         out.print(f"removed {gone.action} {gone.code} on '{short(gone.quote)}' (was {place.tags_path}:{gone.line})",
                   markup=False)
 

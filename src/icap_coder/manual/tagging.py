@@ -116,15 +116,24 @@ def add(place: Place, tag: Tag) -> bool:
         return tags.add(tag)
 
 
-def remove(place: Place, codebook: Codebook, quote: str, code: str, action: str | None = None) -> list[Tag]:
+def remove(place: Place, codebook: Codebook, quote: str, code: str, action: str | None = None,
+           coder: str | None = None) -> list[Tag]:
+    """Remove the entries for this quote and code (of one coder, when given); another person's entry is never
+    removed by a command that does not name them."""
     wanted = resolve_code(codebook, code)[:2]
     norm = " ".join(quote.split())
     with editing(place.tags_path) as tags:
         doomed = [t for t in tags.current()
                   if t.document == place.relative and " ".join(t.quote.split()) == norm
-                  and resolve_code(codebook, t.code)[:2] == wanted and (action is None or t.action == action)]
+                  and resolve_code(codebook, t.code)[:2] == wanted and (action is None or t.action == action)
+                  and (coder is None or t.coder == coder)]
         if not doomed:
-            raise IcapError(f"no tag '{code}' on that quote in {place.relative}; `icap tags check` lists them",
+            raise IcapError(f"no tag '{code}' on that quote in {place.relative}"
+                            + (f" by {coder}" if coder is not None else "") + "; `icap tags check` lists them",
                             file=str(place.tags_path))
+        coders = sorted({t.coder or "unknown" for t in doomed})
+        if coder is None and len(coders) > 1:
+            raise IcapError(f"that tag was made by {' and '.join(coders)}; say whose to remove with --coder "
+                            "(nothing was removed)", file=str(place.tags_path))
         tags.remove(doomed)
     return doomed

@@ -63,8 +63,9 @@ class Tag:
     index: int = -1  # its position in the file's list (-1: not from a file)
 
     def same(self, other: Tag) -> bool:
-        return (self.document, self.quote, self.code, self.action) == (
-            other.document, other.quote, other.code, other.action)
+        """The same decision by the same person (two people coding one quote alike are two entries)."""
+        return (self.document, self.quote, self.code, self.action, self.coder) == (
+            other.document, other.quote, other.code, other.action, other.coder)
 
     def entry(self) -> dict[str, Any]:
         """What the file holds for this tag: the keys that have a value, in the file's order."""
