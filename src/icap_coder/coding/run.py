@@ -23,7 +23,7 @@ from icap_coder.coding.segmenting import segment_document
 from icap_coder.errors import IcapError
 from icap_coder.ingest.base import SkippedFile
 from icap_coder.ingest.cases import find_case_file, load_case_sheet, resolve_attributes
-from icap_coder.ingest.registry import discover, read_document, study_root
+from icap_coder.ingest.registry import discover, read_document, relative_name, study_root
 from icap_coder.manual.merge import ManualCounts, merge
 from icap_coder.manual.tagsfile import TAGS_FILE, Tag, load_tags
 from icap_coder.model import Codebook, Coding, Document, Segment
@@ -99,7 +99,7 @@ def plan(paths: list[Path], settings: Settings) -> tuple[list[_Job], list[str], 
             if path.resolve() in seen:
                 continue
             seen.add(path.resolve())
-            relative = path.relative_to(base).as_posix()
+            relative = relative_name(path, base)
             relatives.append(relative)
             row = sheet.lookup(relative) if sheet else {}
             mine = tuple(tag for tag in tags if tag.document in (relative, path.name))

@@ -85,10 +85,16 @@ def study_root(path: Path) -> Path:
     file of a study gets the case, attributes and tags that coding the whole folder gives it."""
     if path.is_dir():
         return path
-    for folder in [path.parent, *path.parent.parents]:
+    absolute = Path(os.path.abspath(path))  # `A1.txt` typed inside Amsterdam/ still finds the study above
+    for folder in absolute.parents:
         if any((folder / name).is_file() for name in STUDY_MARKERS):
-            return folder
+            return folder if path.is_absolute() else Path(os.path.relpath(folder))
     return path.parent
+
+
+def relative_name(path: Path, base: Path) -> str:
+    """A document's name in every output: its path below the study folder, with forward slashes."""
+    return Path(os.path.abspath(path)).relative_to(os.path.abspath(base)).as_posix()
 
 
 def supported() -> str:
