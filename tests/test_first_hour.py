@@ -45,3 +45,55 @@ def test_init_gives_a_project_that_codes_at_once(tmp_path):
     assert icap("init", str(tmp_path / "my-study")).returncode == 0
     ran = icap("code", "transcripts/", "-f", "none", cwd=tmp_path / "my-study")
     assert ran.returncode == 0 and "1 document," in ran.stderr
+
+
+SETUP = ("python3 -m venv", ". .venv/bin/activate", "python -m pytest", "ruff ", "mypy")  # CI runs these itself
+
+
+def readme_commands() -> list[str]:
+    """Every shell line of the README's ```sh blocks, in order, but the install and development ones."""
+    from conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line.strip() for block in re.findall(r"```sh\n(.*?)```", text, re.DOTALL)
+             for line in block.splitlines()]
+    return [line for line in lines if line and not line.startswith("#") and not line.startswith(SETUP)]
+
+
+def run_line(line: str, cwd):
+    """One README line, in this process: `a && b`, `cd DIR`, `cp A B`, `icap ...`, `icap ... > FILE`."""
+    import shlex
+
+    for part in line.split(" && "):
+        words = shlex.split(part, comments=True)
+        if words[0] == "cd":
+            cwd = (cwd / words[1]).resolve()
+            assert cwd.is_dir(), f"`{line}`: no folder {cwd}"
+        elif words[0] == "cp":
+            shutil.copy(cwd / words[1], cwd / words[2])
+        elif words[0] == "icap":
+            target = None
+            if ">" in words:
+                target, words = words[words.index(">") + 1], words[:words.index(">")]
+            ran = icap(*words[1:], cwd=cwd)
+            assert ran.returncode == 0, f"README command failed: `{line}`\n{ran.stderr}"
+            assert "Traceback" not in ran.stderr, f"`{line}`:\n{ran.stderr}"
+            if target:
+                (cwd / target).write_text(ran.stdout, encoding="utf-8")
+        else:
+            raise AssertionError(f"README line `{line}`: the test runs only cd, cp and icap; keep it to those")
+    return cwd
+
+
+def test_every_readme_command_runs_as_written(tmp_path):
+    """On a copy of examples/, from the project folder, in the order the README gives them."""
+    from conftest import ROOT
+
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    commands = readme_commands()
+    assert len(commands) >= 30 and any("qdpx" in c for c in commands)  # the extraction found them
+    cwd = tmp_path
+    for line in commands:
+        cwd = run_line(line, cwd)
+    assert json.loads((tmp_path / "codings.json").read_text(encoding="utf-8"))  # `> codings.json` worked
+    assert (tmp_path / "my-study" / "icap-results" / "codings.csv").is_file()
