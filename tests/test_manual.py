@@ -265,7 +265,8 @@ def test_review_writes_each_decision_and_resumes(study, tmp_path):
     result = review(study, "a\nr\nr 2\na\nc Overig/aanbesteding\ns\nq\n")
     assert result.returncode == 0, result.stderr
     assert "[1/" in result.stdout and "choose proposals by number, 1 to 1" in result.stdout
-    assert "reviewed 5 segments: 3 confirmed, 2 rejected, 1 codes added" in result.stderr
+    assert "reviewed 5 segments: 3 accepted, 2 rejected, 1 code added" in result.stderr
+    assert "✗ rejected" in result.stdout and "+ coded Overig/aanbesteding" in result.stdout  # each decision said
     tags = load_tags(study / "tags.yaml")
     assert [t.action for t in tags] == ["confirm", "confirm", "reject", "reject", "confirm", "code"]
     assert all(t.coder == "eva" and t.document == A1 for t in tags)
@@ -280,6 +281,46 @@ def test_review_writes_each_decision_and_resumes(study, tmp_path):
     assert {(r["segment"], r["code"], r["source"]) for r in rows if r["segment"] in ("4", "6", "8")} == {
         ("4", "Ambitie/visie", "manual"), ("4", "Interne communicatie", "manual"), ("8", "Politieke steun", "manual")}
     assert all("confirmed by eva" in r["evidence"] for r in rows if r["segment"] in ("4", "8"))
+
+
+def test_review_shows_the_question_first_and_undo_takes_decisions_back(study):
+    result = review(study, "a 1\na 1\nu\nu\nr\nq\n")
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.split("[1/")[1]
+    assert first.index("I: Kunt u wat vertellen over de innovatiestrategie?") < first.index("Op papier wel.")
+    assert result.stdout.count("↶ undone: confirm") == 2  # the second undo reached back into segment 4
+    assert [t.action for t in load_tags(study / "tags.yaml")] == ["reject", "reject"]
+    assert "reviewed 2 segments: 0 accepted, 2 rejected, 0 codes added" in result.stderr
+
+
+def test_review_says_when_a_filter_matches_nothing(study):
+    unknown = review(study, "q\n", "--code", "Interne comunicatie")
+    assert unknown.returncode == 2 and "not a code of the codebook; closest: Organisatie/Interne communicatie" \
+        in unknown.stderr
+    assert "no document of that case" in review(study, "q\n", "--case", "Utrecht").stderr
+
+
+def test_review_interrupted_says_how_many_decisions_were_saved(study, monkeypatch):
+    import io
+    import sys
+    import types
+
+    from icap_coder.cli import manual
+
+    class Keys(io.StringIO):  # the person presses Ctrl-C after two decisions
+        def readline(self, *args):
+            line = super().readline(*args)
+            if not line:
+                raise KeyboardInterrupt
+            return line
+
+    keys = Keys("a 1\nr 1\n")
+    monkeypatch.setattr(manual, "sys", types.SimpleNamespace(stdin=keys, **{
+        k: getattr(sys, k) for k in ("stdout", "stderr", "argv", "exit")}))
+    result = icap("review", str(study), "--coder", "eva")
+    assert result.returncode == 130
+    assert "stopped; the 2 decisions made so far" in result.stderr and "no output was changed" not in result.stderr
+    assert len(load_tags(study / "tags.yaml")) >= 2
 
 
 def test_review_filters_and_ends_cleanly_without_input(study):

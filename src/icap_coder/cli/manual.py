@@ -22,6 +22,7 @@ from icap_coder.cli._common import (
     fails_cleanly,
     message,
     out,
+    plural,
     print_records,
     project_and_codebook,
     tags_app,
@@ -31,7 +32,7 @@ from icap_coder.manual.merge import short
 
 if TYPE_CHECKING:
     from icap_coder.manual import check
-    from icap_coder.manual.review import Item
+    from icap_coder.manual.review import Item, Tally
     from icap_coder.model import Coding
 
 DocumentArgument = Annotated[Path, typer.Argument(help="The transcript file.")]
@@ -124,44 +125,79 @@ def review(
     codebook: CodebookOption = None, project: ProjectOption = None, tags: TagsOption = None,
     coder: CoderOption = None,
 ) -> None:
-    """Accept or reject the automatic codings segment by segment; decisions go to the tags file at once."""
+    """Accept or reject the automatic codings segment by segment; decisions go to the tags file at once.
+
+    Keys: a = accept all, a N = accept proposal N, r = reject all, r N = reject one, c CODE = add a code,
+    n CODE = add a new inductive code, u = undo the last decision, s or Enter = skip, q = quit, ? = help.
+    """
     from icap_coder.coding.run import run
+    from icap_coder.ingest.registry import study_root
     from icap_coder.manual import tagging
+    from icap_coder.manual.merge import closest_codes, group_named, resolve_code
     from icap_coder.manual.review import HELP, Session, items_to_review
 
     found, book, _, _ = project_and_codebook([path], codebook, project)
-    root = path if path.is_dir() else path.parent
+    if group and group_named(book, group) is None:
+        raise IcapError(f"--group {group}: not a group of the codebook; groups: "
+                        + ", ".join(g.name for g in book.groups))
+    if code_name and not resolve_code(book, code_name)[2]:
+        close = closest_codes(book, code_name)
+        raise IcapError(f"--code {code_name}: not a code of the codebook"
+                        + (f"; closest: {', '.join(close)}" if close else ""))
+    root = study_root(path)
     tags_path = tags or root / "tags.yaml"
     result = run([path], book, found.settings(tags_file=tags_path, jobs=1))
+    cases = {d.case for d in result.documents}
+    if case and case not in cases:
+        raise IcapError(f"--case {case}: no document of that case here; cases: {', '.join(sorted(cases)) or 'none'}")
+    if code_name:
+        code_name = resolve_code(book, code_name)[1]
     items = items_to_review(result.documents, result.segments, result.codings, group, case, code_name)
     if not items:
-        message("icap: nothing to review: every automatic coding has been decided")
+        chosen = " ".join(f"--{k} {v}" for k, v in (("group", group), ("code", code_name), ("case", case)) if v)
+        if any(c.source == "auto" or "<-" in c.evidence for c in result.codings):
+            message(f"icap: nothing to review: every automatic coding{' of ' + chosen if chosen else ''} "
+                    "has been decided")
+        else:
+            message("icap: nothing to review: the codebook's rules coded nothing here")
         return
-    message(f"icap: {len(items)} segments to review. {HELP}")
+    message(f"icap: {plural(len(items), 'segment')} to review. {HELP}")
 
     def ask(prompt: str) -> str | None:
-        out.print(f"{prompt} [a/r/c CODE/n CODE/s/q]: ", end="", markup=False)
+        out.print(f"{prompt} [a/r/c CODE/n CODE/u/s/q]: ", end="", markup=False)
         line = sys.stdin.readline()
         return None if line == "" else line
 
-    tally = Session(book, root, tags_path, ask, _show_item, lambda text: out.print(text, markup=False),
-                    coder or tagging.coder_name()).run(items)
-    message(f"icap: reviewed {tally.shown} segments: {tally.confirmed} confirmed, {tally.rejected} rejected, "
-            f"{tally.added} codes added -> {tags_path}")
+    session = Session(book, root, tags_path, ask, _show_item, lambda text: out.print(text, markup=False),
+                      coder or tagging.coder_name())
+    try:
+        tally = session.run(items)
+    except KeyboardInterrupt:
+        tally = session.tally
+        message(f"\nicap: stopped; the {plural(tally.decisions, 'decision')} made so far "
+                f"({tally.confirmed} accepted, {tally.rejected} rejected, {tally.added} added) are saved in "
+                f"{tags_path}")
+        raise typer.Exit(130) from None
+    message(f"icap: reviewed {plural(tally.shown, 'segment')}: {tally.confirmed} accepted, {tally.rejected} "
+            f"rejected, {plural(tally.added, 'code')} added -> {tags_path}")
 
 
-def _show_item(item: Item, number: int, total: int, proposals: list[Coding]) -> None:
+def _show_item(item: Item, number: int, total: int, proposals: list[Coding], tally: Tally) -> None:
     from rich.text import Text
 
     segment = item.segment
     out.print(f"\n[{number}/{total}] {segment.document} · segment {segment.index} · {segment.speaker or '-'}"
-              f" ({segment.case or 'no case'})", markup=False)
+              f" ({segment.case or 'no case'}) · so far {tally.confirmed} accepted, {tally.rejected} rejected",
+              markup=False)
+    if item.question is not None:
+        question = Text(f"{item.question.speaker or 'I'}: {item.question.text}", style="dim")
+        out.print(question, soft_wrap=False)
     text = Text(segment.text)
     terms = {part.split(" <- ")[0] for c in proposals for part in c.evidence.split("; ") if " <- " in part}
     text.highlight_words(sorted(terms, key=len, reverse=True), style="bold reverse", case_sensitive=False)
-    out.print(text)
+    out.print(text, soft_wrap=False)  # wrapped at word boundaries, at the terminal's width
     for n, coding in enumerate(proposals, start=1):
-        out.print(f"  {n}. {coding.group}/{coding.code}   [{coding.evidence}]", markup=False)
+        out.print(f"  {n}. {coding.group}/{coding.code}   [{coding.evidence}]", markup=False, soft_wrap=False)
 
 
 @tags_app.command("check")

@@ -116,6 +116,15 @@ def add(place: Place, tag: Tag) -> bool:
         return tags.add(tag)
 
 
+def withdraw(place: Place, tag: Tag) -> bool:
+    """Take back one entry this session wrote (the last one that is the same decision); whether it was there."""
+    with editing(place.tags_path) as tags:
+        matching = [t for t in tags.current() if t.same(tag)]
+        if matching:
+            tags.remove(matching[-1:])
+        return bool(matching)
+
+
 def remove(place: Place, codebook: Codebook, quote: str, code: str, action: str | None = None,
            coder: str | None = None) -> list[Tag]:
     """Remove the entries for this quote and code (of one coder, when given); another person's entry is never
