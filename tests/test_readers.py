@@ -198,9 +198,9 @@ def test_w3c_vtt_files_never_crash(shared):
 # -- discovery -------------------------------------------------------------------------
 def test_discover_skips_unsupported_with_one_warning_each(tmp_path):
     (tmp_path / "a.txt").write_text("I: x", encoding="utf-8")
-    (tmp_path / "b.pdf").write_bytes(b"%PDF")
+    (tmp_path / "b.pages").write_bytes(b"Apple Pages")
     (tmp_path / "cases.csv").write_text("document,case\n", encoding="utf-8")
     (tmp_path / "~$lock.docx").write_bytes(b"")
     found, warnings = discover(tmp_path)
     assert [p.name for p in found] == ["a.txt"]
-    assert len(warnings) == 1 and "b.pdf" in warnings[0] and "unsupported" in warnings[0]
+    assert len(warnings) == 1 and "b.pages" in warnings[0] and "unsupported" in warnings[0]

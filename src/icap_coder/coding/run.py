@@ -23,7 +23,7 @@ from icap_coder.coding.segmenting import segment_document
 from icap_coder.errors import IcapError
 from icap_coder.ingest.base import SkippedFile
 from icap_coder.ingest.cases import find_case_file, load_case_sheet, resolve_attributes
-from icap_coder.ingest.registry import discover, read_document, relative_name, study_root
+from icap_coder.ingest.registry import discover, read_document, relative_name, study_root, supported
 from icap_coder.manual.merge import ManualCounts, merge
 from icap_coder.manual.tagsfile import TAGS_FILE, Tag, load_tags
 from icap_coder.model import Codebook, Coding, Document, Segment
@@ -132,7 +132,7 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
     """
     jobs, warnings, inputs = plan(paths, settings)
     if not jobs:
-        raise IcapError("no transcripts found (.txt .md .docx .vtt .srt); check the path",
+        raise IcapError(f"no transcripts found ({supported()}); check the path",
                         file=", ".join(str(p) for p in paths))
     if settings.lang and normalise_language(settings.lang) not in codebook.languages:
         raise IcapError(f"--lang {settings.lang}: not one of the codebook's languages "

@@ -7,6 +7,8 @@ and, per document, its case and attributes (front matter > cases file > folder).
 
     registry.py   which reader reads which suffix; discovering transcripts in folders
     text.py, docx.py, subtitles.py   one reader per format (.txt/.md, .docx, .vtt/.srt)
+    odt.py, rtf.py, pdf.py, whisper.py   .odt, .rtf (f4/f5 time marks), .pdf (text layer), Whisper/WhisperX .json
+    layouts.py    speaker/time header layouts (Teams, Otter.ai, Zoom) in any text
     speakers.py   `Name:` labels -> speaker turns
     markers.py    inline coding markers, cut out before anything else reads the text
     cases.py      cases files and the precedence of attributes

@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from icap_coder.ingest.base import RawDocument, SkippedFile, read_bytes, render_turns
+from icap_coder.ingest.layouts import timed_headers
 from icap_coder.ingest.speakers import find_turns
 
 CUE_TIMING = re.compile(r"^\s*\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d+)?\s*-->\s*\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d+)?\s*$")
-SPEAKER_TIME = re.compile(r"^(?P<name>[^\W\d_][\w.'’\-]*(?: [\w.'’\-()]+){0,4}?)\s+"
-                          r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
 TIME_CELL = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*(?:-->.*)?$")
 SPEAKER_HEADERS = {"speaker", "spreker", "naam", "name", "talare", "namn", "wie", "who", "deelnemer", "participant",
                    "respondent", "persoon", "person"}
@@ -56,7 +55,7 @@ def read_docx(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocument
                           file=str(path)) from None
     metadata = {"title": title} if title else {}
     lines = [line for kind, block in blocks if kind == "text" for line in block.split("\n")]
-    for layout, finder in (("Teams cues", _teams_cues), ("Teams headers", _teams_headers)):
+    for layout, finder in (("Teams cues", _teams_cues), ("Teams headers", timed_headers)):
         structured = finder(lines) if not any(kind == "table" for kind, _ in blocks) else []
         if structured:
             text, turns = render_turns(structured)
@@ -159,23 +158,6 @@ def _teams_cues(lines: list[str]) -> list[tuple[str | None, str]]:
             blocks.append((body[0], " ".join(body[1:])))
         elif body:
             blocks.append((None, " ".join(body)))
-    return blocks
-
-
-def _teams_headers(lines: list[str]) -> list[tuple[str | None, str]]:
-    """`Name   0:03` header lines followed by text; [] unless they carry most of the document."""
-    filled = [line.strip() for line in lines if line.strip()]
-    headers = [i for i, line in enumerate(filled) if (m := SPEAKER_TIME.match(line)) and m.group("name")[0].isupper()]
-    if len(headers) < 2 or len(headers) < 0.3 * len(filled) or headers[0] > 0.2 * len(filled):
-        return []
-    blocks: list[tuple[str | None, str]] = []
-    if headers[0]:
-        blocks.append((None, " ".join(filled[:headers[0]])))
-    for n, i in enumerate(headers):
-        end = headers[n + 1] if n + 1 < len(headers) else len(filled)
-        header = SPEAKER_TIME.match(filled[i])
-        assert header is not None  # found by the same pattern above
-        blocks.append((header.group("name").strip(), " ".join(filled[i + 1:end])))
     return blocks
 
 

@@ -13,21 +13,34 @@ from icap_coder.errors import IcapError
 from icap_coder.ingest.base import RawDocument, SkippedFile, replace_controls
 from icap_coder.ingest.docx import read_docx
 from icap_coder.ingest.markers import strip_markers
+from icap_coder.ingest.odt import read_odt
+from icap_coder.ingest.pdf import read_pdf
+from icap_coder.ingest.rtf import read_rtf
 from icap_coder.ingest.subtitles import read_subtitles
 from icap_coder.ingest.text import read_text
+from icap_coder.ingest.whisper import read_whisper
 
 READERS = {
     ".txt": read_text,
     ".md": read_text,
     ".docx": read_docx,
+    ".odt": read_odt,
+    ".rtf": read_rtf,
+    ".pdf": read_pdf,
     ".vtt": read_subtitles,
     ".srt": read_subtitles,
+    ".json": read_whisper,
 }
 
 HIDDEN = (".", "~$", "_")  # hidden files, Word's lock files, folders like _archief: passed over in silence
 # Files a study folder holds beside its transcripts; never warned about.
 COMPANION_FILES = {"cases.csv", "cases.yaml", "cases.yml", "icap.yaml", "icap.yml", "tags.yaml", "tags.yml",
                    "codebook.yaml", "codebook.yml", "readme.md", "readme.txt"}
+
+
+def _results_folder(folder: Path) -> bool:
+    """A results folder of `icap code` (its manifest.json is no Whisper transcript): passed over in silence."""
+    return (folder / "manifest.json").is_file() and (folder / "codings.csv").is_file()
 
 
 def is_transcript(path: Path) -> bool:
@@ -51,7 +64,8 @@ def discover(root: Path) -> tuple[list[Path], list[str]]:
 
     for folder, folders, files in os.walk(root, onerror=unreadable):  # links to folders are not followed
         here = Path(folder)
-        folders[:] = sorted(name for name in folders if not name.startswith(HIDDEN))
+        folders[:] = sorted(name for name in folders if not name.startswith(HIDDEN)
+                            and not _results_folder(here / name))
         for name in folders:
             if (here / name).is_symlink():
                 warnings.append(f"{here / name}: skipped, a linked folder (icap reads only what is inside the "

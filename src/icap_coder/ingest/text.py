@@ -1,4 +1,7 @@
-"""Plain-text and Markdown transcripts, with optional YAML front matter."""
+"""Plain-text and Markdown transcripts, with optional YAML front matter.
+
+`Name: words` lines are the usual layout; a plain-text export of Otter.ai or Zoom,
+with a speaker/time header above each turn, is recognised too (see layouts.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ from pathlib import Path
 
 from icap_coder import yamlfile
 from icap_coder.errors import IcapError
-from icap_coder.ingest.base import RawDocument, SkippedFile, decode, read_bytes, replace_controls
+from icap_coder.ingest.base import RawDocument, SkippedFile, decode, read_bytes, render_turns, replace_controls
+from icap_coder.ingest.layouts import timed_headers
 from icap_coder.ingest.speakers import find_turns
 
 
@@ -15,6 +19,12 @@ def read_text(path: Path, speakers: frozenset[str] = frozenset()) -> RawDocument
     decoded = decode(data)
     metadata, body = split_front_matter(decoded.text, str(path))
     turns = find_turns(body, speakers)
+    if not any(t.speaker for t in turns):
+        blocks = timed_headers(body.split("\n"))
+        if blocks:
+            text, turns = render_turns(blocks)
+            return RawDocument(text, turns, "text", metadata, data, decoded.encoding, "speaker/time headers",
+                               decoded.notes)
     layout = "labelled lines" if any(t.speaker for t in turns) else "plain text"
     return RawDocument(body, turns, "text", metadata, data, decoded.encoding, layout, decoded.notes)
 
