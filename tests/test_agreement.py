@@ -203,7 +203,7 @@ def test_the_report_has_an_agreement_section_with_the_figures_of_icap_agree(stud
     results = tmp_path / "results"  # the same from a results folder, which has only the merged codings
     assert icap("code", str(study), "--out", str(results), "-q").returncode == 0
     html = tmp_path / "report.html"
-    assert icap("summary", str(results), "--export", str(html)).returncode == 0
+    assert icap("summary", str(results), "--export", str(html), "--report-lang", "en").returncode == 0
     page = html.read_text(encoding="utf-8")
     assert "<h2>Intercoder agreement</h2>" in page and "0.59" in page and "Coded by sanne / piet" in page
 

@@ -158,7 +158,7 @@ def test_cooccur_command(coded, tmp_path):
 
 def test_summary_report_docx(coded, tmp_path):
     path = tmp_path / "report.docx"
-    result = icap("summary", str(coded), "--export", str(path))
+    result = icap("summary", str(coded), "--export", str(path), "--report-lang", "en")
     assert result.returncode == 0, result.stderr
     document = docx.Document(path)
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
@@ -181,7 +181,7 @@ def test_summary_report_docx(coded, tmp_path):
 
 def test_html_report_is_one_self_contained_file(coded, tmp_path):
     path = tmp_path / "report.html"
-    assert icap("compare", str(coded), "--export", str(path)).returncode == 0
+    assert icap("compare", str(coded), "--export", str(path), "--report-lang", "en").returncode == 0
     html = path.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "Comparison by case" in html
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
@@ -190,7 +190,8 @@ def test_html_report_is_one_self_contained_file(coded, tmp_path):
 
 def test_heatmaps(coded, tmp_path):
     assert icap("compare", str(coded), "--export", str(tmp_path / "h.png")).returncode == 0
-    assert icap("compare", str(coded), "--export", str(tmp_path / "h.svg"), "-m", "presence").returncode == 0
+    assert icap("compare", str(coded), "--export", str(tmp_path / "h.svg"), "-m", "presence",
+                "--report-lang", "en").returncode == 0
     with Image.open(tmp_path / "h.png") as image:
         assert image.format == "PNG" and image.width > 400 and image.height > 400
     root = ElementTree.parse(tmp_path / "h.svg").getroot()
@@ -254,9 +255,9 @@ def test_a_results_folder_gives_exactly_the_tables_of_recoding(coded):
     reports = [build(d, "role", "percent", 3) for d in (folder, fresh)]
     assert reports[0].elements == reports[1].elements
     assert reports[0].comparison() == reports[1].comparison()
-    method = [dict(r.appendix) for r in reports]
-    assert method[0].pop("Coded at") != method[1].pop("Coded at")  # the run's date vs. "this run"
-    assert method[0] == method[1] and "1 automatic codings rejected by hand" in method[0]["Codings"]
+    method = [dict(r.method) for r in reports]
+    assert method[0].pop("coded_at") != method[1].pop("coded_at")  # when the folder was coded vs. now
+    assert method[0] == method[1] and method[0]["rejected"] == 1
 
 
 def test_primary_filter_counts_one_code_per_segment(coded):

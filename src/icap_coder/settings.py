@@ -28,7 +28,10 @@ LANGUAGE_NAMES = {"dutch": "nl", "nederlands": "nl", "english": "en", "engels": 
 
 PROJECT_FILES = ("icap.yaml", "icap.yml")
 KEYS = {"codebook": "path", "unit": "text", "interviewers": "list", "cases": "path", "out": "path",
-        "lang": "text", "code_interviewer": "bool", "jobs": "int", "min_score": "float"}
+        "lang": "text", "code_interviewer": "bool", "jobs": "int", "min_score": "float",
+        "report_lang": "text", "paper": "text"}
+CHOICES = {"unit": UNITS, "report_lang": tuple(LANGUAGES), "paper": ("a4", "letter")}
+LETTER_COUNTRIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PR"}  # where Letter is the usual paper
 SETTINGS = {"unit": "unit", "lang": "lang", "interviewers": "interviewers", "code_interviewer": "code_interviewer",
             "cases_file": "cases", "min_score": "min_score", "jobs": "jobs"}  # Settings field -> project key
 
@@ -110,8 +113,10 @@ def load_project(path: Path) -> Project:
         if value is None or value == "" or value == []:
             continue  # `lang:` with nothing after it: not set, the default applies
         values[key] = _convert(value, KEYS[key], path.parent, key, file, line)
-        if key == "unit" and values[key] not in UNITS:
-            raise IcapError(f"unit '{values[key]}' is not one of {', '.join(UNITS)}", file=file, line=line)
+        if key in ("report_lang", "paper"):
+            values[key] = values[key].lower()
+        if key in CHOICES and values[key] not in CHOICES[key]:
+            raise IcapError(f"{key} '{values[key]}' is not one of {', '.join(CHOICES[key])}", file=file, line=line)
     return Project(path, values)
 
 
@@ -142,4 +147,19 @@ interviewers: [I, Interviewer] # speakers whose turns are kept for context but n
 # cases: transcripts/cases.csv # document -> case + attributes (default: cases.csv beside the transcripts)
 out: icap-results              # where `icap code` writes its CSV, JSONL and manifest
 # lang: nl                     # force one language instead of detecting it per document
+# report_lang: nl              # captions and fixed texts of reports: nl | en | sv (default: the codebook's)
+# paper: a4                    # report paper: a4 | letter (default: from the locale, else a4)
 """
+
+
+def paper_from_locale(environ: dict[str, str] | None = None) -> str:
+    """Letter where the locale's country uses it (en_US, fr_CA, ...), A4 everywhere else."""
+    import os
+
+    environ = dict(os.environ) if environ is None else environ
+    for name in ("LC_ALL", "LC_PAPER", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            country = value.split(".")[0].split("@")[0].partition("_")[2].upper()
+            return "letter" if country in LETTER_COUNTRIES else "a4"
+    return "a4"

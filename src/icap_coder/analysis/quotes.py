@@ -98,3 +98,20 @@ def excerpt(coding: Coding, width: int = 320) -> str:
     end = text.find(" ", start + width)
     end = len(text) if end == -1 else end
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def marks(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Where the matched words stand in `text`: sorted, non-overlapping (start, end) spans, for highlighting.
+
+    A term is found case-insensitively at word boundaries; a term the text does not hold as written (a lemma
+    matched through an inflected form) is simply not marked.
+    """
+    spans = sorted({(m.start(), m.end()) for term in set(terms) if term.strip()
+                    for m in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.IGNORECASE)},
+                   key=lambda span: (span[0], -span[1]))
+    kept: list[tuple[int, int]] = []
+    for start, end in spans:
+        if kept and start < kept[-1][1]:
+            continue  # inside a longer match ("stip op de horizon" over "horizon")
+        kept.append((start, end))
+    return kept

@@ -17,7 +17,7 @@ from icap_coder import __version__
 from icap_coder.analysis.agreement import AgreementBuilder, Unit, method_note, units_from_evidence
 from icap_coder.analysis.crosstab import NO_VALUE, TOTAL, CrossTab, Tabulator
 from icap_coder.analysis.dataset import Dataset
-from icap_coder.analysis.quotes import QuoteKeeper, best_quotes, evidence_terms, excerpt
+from icap_coder.analysis.quotes import QuoteKeeper, best_quotes, evidence_terms, excerpt, marks
 from icap_coder.analysis.tables import Table, caption, wide
 from icap_coder.model import Codebook, Coding, Document, Segment
 
@@ -31,6 +31,7 @@ class Quote:
     segment: int
     source: str
     text: str
+    marks: list[tuple[int, int]] = field(default_factory=list)  # the matched words in `text`, to highlight
 
 
 @dataclass
@@ -43,10 +44,11 @@ class CaseBlock:
 @dataclass
 class Element:
     group: str
-    label: str
+    label: str  # in English; `labels` has every language the codebook gives
     definition: str
     terms: list[tuple[str, int]]
     cases: list[CaseBlock]
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -56,10 +58,16 @@ class Report:
     measure: str
     elements: list[Element]
     table: CrossTab
-    appendix: list[tuple[str, str]]
+    method: dict[str, Any]  # the facts of the method appendix; `export.wording` words them in a language
     agreement: list[dict[str, Any]] = field(default_factory=list)  # group and overall rows, when people coded
-    agreement_note: str = ""
+    agreement_facts: dict[str, Any] = field(default_factory=dict)  # unit, units, documents, coders
+    codebook: str = ""
+    languages: list[str] = field(default_factory=list)  # the codebook's languages, the first its own
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+
+    @property
+    def agreement_note(self) -> str:
+        return method_note(**self.agreement_facts) if self.agreement_facts else ""
 
     def comparison(self, marks: bool = True) -> Table:
         return wide(self.table, self.measure, marks=marks)
@@ -81,7 +89,7 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         return {"title": self.title, "created": self.created, "elements": [asdict(e) for e in self.elements],
-                "method": dict(self.appendix),
+                "method": self.method,
                 **({"agreement": {"note": self.agreement_note, "rows": self.agreement}} if self.agreement else {})}
 
 
@@ -141,34 +149,51 @@ class ReportBuilder:
                         quoted.add((coding.document, coding.segment))
                         chosen.append(Quote(code, self.respondent.get(coding.document, coding.document),
                                             coding.speaker, coding.document, coding.segment, coding.source,
-                                            excerpt(coding)))
+                                            text := excerpt(coding), marks(text, evidence_terms(coding))))
                 blocks.append(CaseBlock(case, numbers, chosen))
             group = groups.get(group_name)
             elements.append(Element(group_name, group.label.get("en", "") if group else "",
                                     group.definition if group else "",
-                                    self.terms.get(group_name, Counter()).most_common(8), blocks))
-        appendix = [
-            ("Codebook", f"{meta.get('codebook', self.codebook.name)}, version {meta.get('codebook_version', '')}"),
-            ("Codebook SHA-256", str(meta.get("codebook_sha256", ""))),
-            ("Unit of coding", str(meta.get("unit", ""))),
-            ("Documents / segments", f"{meta.get('documents', 0)} / {meta.get('segments', 0)}"),
-            ("Codings", f"{self.automatic} automatic (keyword rules), "
-                        f"{self.manual} manual (added or confirmed by a person)"
-                        + (f"; {meta['rejected']} automatic codings rejected by hand" if meta.get("rejected") else "")),
-            ("Filters", meta.get("filters") or "none"),
-            ("Coded at", str(meta.get("coded_at") or "this run")),
-            ("Made with", f"icap-coder {__version__}"),
-        ]
-        report = Report(f"Coding results: {self.codebook.name}", self.by, self.measure, elements, table, appendix)
+                                    self.terms.get(group_name, Counter()).most_common(8), blocks,
+                                    dict(group.label) if group else {}))
+        report = Report(f"Coding results: {self.codebook.name}", self.by, self.measure, elements, table, {},
+                        codebook=self.codebook.name, languages=list(self.codebook.languages))
+        report.method = {
+            "codebook": meta.get("codebook", self.codebook.name),
+            "codebook_version": str(meta.get("codebook_version", "")),
+            "codebook_sha256": str(meta.get("codebook_sha256", "")),
+            "unit": str(meta.get("unit", "")),
+            "documents": meta.get("documents", 0),
+            "segments": meta.get("segments", 0),
+            "automatic": self.automatic,
+            "manual": self.manual,
+            "rejected": meta.get("rejected", 0) or 0,
+            "filters": meta.get("filters") or "",
+            "coded_at": _when(meta.get("coded_at")) or report.created,  # coded in this run: now
+            "made_with": f"icap-coder {__version__}",
+        }
         if self.units:
             coders = list(dict.fromkeys(coder for unit in self.units for coder in unit.codes))
             agreement = AgreementBuilder(self.codebook, coders)
             for unit in self.units:
                 agreement.add(unit)
             report.agreement = [row for row in agreement.rows() if row["level"] != "code"]
-            report.agreement_note = method_note(str(meta.get("unit") or "segment"), len(self.units),
-                                                len(self.coded_documents), coders)
+            report.agreement_facts = {"unit": str(meta.get("unit") or "segment"), "units": len(self.units),
+                                      "documents": len(self.coded_documents), "coders": coders}
         return report
+
+
+def _when(stamp: Any) -> str:
+    """An ISO time stamp as the report writes times (2026-11-22 04:18 UTC); other text as it is."""
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return str(stamp)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def build(dataset: Dataset, by: str = "case", measure: str = "segments", quotes: int = 2) -> Report:

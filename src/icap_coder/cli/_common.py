@@ -25,9 +25,9 @@ from icap_coder.errors import IcapError
 
 if TYPE_CHECKING:
     from icap_coder.analysis.dataset import Dataset, Filters, Known
+    from icap_coder.export.wording import Wording
     from icap_coder.model import Codebook, Coding, Document, Segment
     from icap_coder.settings import Project
-
 
 
 # Click's exception classes, found through a public one: typer vendors click in some versions, not in others.
@@ -103,7 +103,27 @@ qdpx_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                        help="Exchange a study with ATLAS.ti, NVivo, MAXQDA and QualCoder (REFI-QDA .qdpx).")
 app.add_typer(qdpx_app, name="qdpx")
 
-out = Console(highlight=False, soft_wrap=True)
+class ResultConsole(Console):
+    """stdout. Piped into a file or another program, a table is printed as wide as it needs to be, so no
+    name is cut or folded to fit 80 columns; on a terminal, it fits the window."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        from rich.table import Table
+
+        tables = [o for o in objects if isinstance(o, Table)]
+        if self.is_terminal or not tables:
+            super().print(*objects, **kwargs)
+            return
+        wide = self.options.update_width(10_000)
+        width = self.width
+        self.width = max(width, *(self.measure(t, options=wide).maximum for t in tables))
+        try:
+            super().print(*objects, **kwargs)
+        finally:
+            self.width = width
+
+
+out = ResultConsole(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
 
 
@@ -125,6 +145,17 @@ class Source(str, Enum):
     manual = "manual"
 
 
+class ReportLanguage(str, Enum):
+    nl = "nl"
+    en = "en"
+    sv = "sv"
+
+
+class Paper(str, Enum):
+    a4 = "a4"
+    letter = "letter"
+
+
 # -- options shared by several commands ---------------------------------------------------------------------
 FILTER = "Filter shared by all analysis commands."
 CodebookOption = Annotated[Path | None, typer.Option(
@@ -139,6 +170,13 @@ ExportOption = Annotated[Path | None, typer.Option(
 CellGuardOption = Annotated[bool, typer.Option(
     "--cell-guard/--no-cell-guard",
     help="In CSV/XLSX files, store cells that begin with = + - @ as text, not formulas (CSV: a leading ').")]
+ReportLangOption = Annotated[ReportLanguage | None, typer.Option(
+    "--report-lang", help="Language of a report's captions and fixed texts [default: the project's report_lang, "
+    "else the codebook's first language].")]
+PaperOption = Annotated[Paper | None, typer.Option(
+    "--paper", help="Paper of a .docx report [default: the project's paper, else Letter in en_US/CA-like locales, "
+    "A4 elsewhere].")]
+TocOption = Annotated[bool, typer.Option("--toc", help="Start a .docx report with a table of contents.")]
 CoderOption = Annotated[str | None, typer.Option(
     "--coder", help="Who codes [default: $ICAP_CODER or your login].")]
 RootOption = Annotated[Path | None, typer.Option(
@@ -248,6 +286,7 @@ class Streamed:
     meta: dict[str, Any]  # for the method appendix: codebook, unit, counts, filters
     known: Known
     consumers: list[Any]
+    project: Project
 
 
 def stream_into(paths: list[Path], codebook: Path | None, project: Path | None, tags: Path | None,
@@ -302,7 +341,26 @@ def stream_into(paths: list[Path], codebook: Path | None, project: Path | None, 
     filters.check(known)
     total_rejected = sum(r for r in rejected if r is not None) if all(r is not None for r in rejected) else None
     meta.update(counts, rejected=total_rejected, filters=filters.describe())
-    return Streamed(shown, meta, known, consumers)
+    return Streamed(shown, meta, known, consumers, found)
+
+
+@dataclass
+class ReportStyle:
+    """How a report is worded and printed: from the flags, else the project file, else the defaults."""
+
+    words: Wording
+    paper: str
+    toc: bool = False
+
+
+def report_style(streamed: Streamed, lang: ReportLanguage | None, paper: Paper | None,
+                 toc: bool = False) -> ReportStyle:
+    from icap_coder.export.wording import for_codebook
+    from icap_coder.settings import paper_from_locale
+
+    chosen = lang.value if lang else streamed.project.get("report_lang")
+    return ReportStyle(for_codebook(streamed.codebook.languages, chosen),
+                       paper.value if paper else streamed.project.get("paper") or paper_from_locale(), toc)
 
 
 def filters(group: str | None, code: str | None, case: str | None, speaker: str | None, document: str | None,

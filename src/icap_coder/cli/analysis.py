@@ -18,17 +18,22 @@ from icap_coder.cli._common import (
     FormatOption,
     GroupFilter,
     OutputFormat,
+    PaperOption,
     PrimaryFilter,
     ProjectOption,
+    ReportLangOption,
+    ReportStyle,
     SourceFilter,
     SpeakerFilter,
     TagsOption,
+    TocOption,
     app,
     fails_cleanly,
     filters,
     message,
     out,
     print_records,
+    report_style,
     stream_into,
 )
 from icap_coder.errors import IcapError
@@ -40,11 +45,15 @@ if TYPE_CHECKING:
 REPORT_SUFFIXES = (".docx", ".html", ".md")
 
 
-def _write_report(path: Path, report: Report) -> None:
+def _write_report(path: Path, report: Report, style: ReportStyle) -> None:
     from icap_coder.export import report_docx, report_html, report_md
 
-    writers = {".docx": report_docx.write, ".html": report_html.write, ".md": report_md.write}
-    writers[path.suffix.lower()](path, report)
+    if path.suffix.lower() == ".docx":
+        report_docx.write(path, report, style.words, style.paper, style.toc)
+    elif path.suffix.lower() == ".html":
+        report_html.write(path, report, style.words)
+    else:
+        report_md.write(path, report, style.words)
     message(f"icap: wrote {path}")
 
 
@@ -64,6 +73,7 @@ def compare(
     group: GroupFilter = None, code: CodeFilter = None, case: CaseFilter = None, speaker: SpeakerFilter = None,
     document: DocumentFilter = None, source: SourceFilter = None, primary: PrimaryFilter = False,
     export: ExportOption = None, cell_guard: CellGuardOption = True,
+    report_lang: ReportLangOption = None, paper: PaperOption = None, toc: TocOption = False,
 ) -> None:
     """Cross-case comparison: groups and codes against the values of an attribute.
 
@@ -91,12 +101,13 @@ def compare(
                                                                    primary), consumers)
     streamed.known.check_by(by)
     main, pairs = streamed.consumers
+    style = report_style(streamed, report_lang, paper, toc)
     if report_to is not None:
-        _write_report(report_to, main.report(streamed.meta))
+        _write_report(report_to, main.report(streamed.meta), style)
         return
     table = main.result()
     if export:
-        comparison.write(export, table, measure, layout, pairs.pairs(), cell_guard)
+        comparison.write(export, table, measure, layout, pairs.pairs(), cell_guard, style.words)
         message(f"icap: wrote {export}")
     elif fmt is OutputFormat.table:
         from icap_coder.cli.render import matrix_table
@@ -117,6 +128,7 @@ def summary(
     group: GroupFilter = None, code: CodeFilter = None, case: CaseFilter = None, speaker: SpeakerFilter = None,
     document: DocumentFilter = None, source: SourceFilter = None, primary: PrimaryFilter = False,
     export: ExportOption = None, cell_guard: CellGuardOption = True,
+    report_lang: ReportLangOption = None, paper: PaperOption = None, toc: TocOption = False,
 ) -> None:
     """Per element: coded segments, documents, respondents per case, the evidence, and the best quotes.
 
@@ -132,7 +144,7 @@ def summary(
                            lambda book: [ReportBuilder(book, "case", "segments", quotes)])
     report = streamed.consumers[0].report(streamed.meta)
     if export and export.suffix.lower() in REPORT_SUFFIXES:
-        _write_report(export, report)
+        _write_report(export, report, report_style(streamed, report_lang, paper, toc))
         return
     if export:
         report_data.write(export, report, cell_guard)

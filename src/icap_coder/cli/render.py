@@ -27,10 +27,21 @@ def _cell(cell: Cell) -> str:
     return f"{counts['segments']} [dim]({counts['documents']}/{counts['respondents']})[/dim]"
 
 
+def name_column(table: Table, header: str, names: list[str]) -> None:
+    """A column of element and code names: never wrapped inside a word; cut with … only when a name is longer
+    than 28 characters and the window is narrow (piped output is as wide as the table needs)."""
+    longest = max([len(name) for name in names] or [len(header)])
+    table.add_column(header, no_wrap=True, overflow="ellipsis", min_width=min(max(longest, len(header)), 28))
+
+
+def _row_names(book_rows: list[tuple[str, str]]) -> list[str]:
+    return [f"  {code}" if code else group for group, code in book_rows]
+
+
 def summary_table(table_data: CrossTab, note: str = "") -> Table:
     caption = "cell: segments (documents/respondents); a group row counts each segment once"
     table = Table(title="Coded segments per element and case", caption=caption + (f"\n{note}" if note else ""))
-    table.add_column("Element / code")
+    name_column(table, "Element / code", _row_names(table_data.rows))
     for column in table_data.columns:
         label = column if column != TOTAL else "Total"
         docs = table_data.documents_per_column.get(column)
@@ -183,12 +194,19 @@ def diff_table(result: Any) -> Table:
 
 def matrix_table(data: CrossTab, measure: str, note: str) -> Table:
     table = Table(title=escape(f"{measure} by {data.by}"), caption=escape(note))
-    table.add_column("Element / code")
+    name_column(table, "Element / code", _row_names(data.rows))
     for column in data.columns:
         table.add_column(escape(column), justify="right")
+
+    def figure(value: float) -> str:
+        if measure == "presence":
+            return presence(value)
+        if not value:
+            return "[dim]0[/dim]"
+        return f"{value:.1f}" if measure == "percent" else f"{value:g}"  # one decimal for every percentage
+
     for row in data.rows:
-        values = [data.value(row, column, measure) for column in data.columns]
-        shown = [presence(v) if measure == "presence" else (f"{v:g}" if v else "[dim]0[/dim]") for v in values]
+        shown = [figure(data.value(row, column, measure)) for column in data.columns]
         table.add_row(f"[bold]{escape(row[0])}[/bold]" if not row[1] else f"  {escape(row[1])}", *shown)
     return table
 
@@ -219,7 +237,7 @@ def print_report(console: Console, report: Report) -> None:
     for element in report.elements:
         console.rule(f"[bold]{escape(element.group)}[/bold]" + (f" ({escape(element.label)})" if element.label else ""))
         table = Table(show_edge=False)
-        table.add_column("code")
+        name_column(table, "code", [code for code, *_ in (element.cases[0].numbers if element.cases else [])])
         cases = [block.case for block in element.cases]
         for case in cases:
             table.add_column(escape(case), justify="right")
@@ -239,7 +257,7 @@ def print_report(console: Console, report: Report) -> None:
                 console.print(f"  [italic]“{escape(quote.text)}”[/italic] [dim]— {escape(source)}[/dim]",
                               highlight=False)
     console.print("[dim]cell: segments (documents/respondents, segments where it is the primary code) · "
-                  f"{escape(report.appendix[0][1])}[/dim]")
+                  f"{escape(report.method['codebook'])}, version {escape(report.method['codebook_version'])}[/dim]")
 
 
 def intercoder_table(rows: list[dict[str, Any]], coders: list[str]) -> Table:

@@ -10,7 +10,9 @@ stage `analysis`; gives files, each written atomically (temp file + rename).
     manifest.py      manifest.json: versions, codebook hash, options, per-document facts
     formats.py       tables as CSV, XLSX, Markdown and JSON
     comparison.py    the cross-case comparison in the format a suffix names
+    wording.py       the fixed texts of reports and figures in Dutch, English and Swedish
     heatmap.py       a table as a heatmap (SVG, PNG)
+    docx_layout.py   Word layout: paper, numbered captions, tables that fit, a table of contents
     report_md.py, report_html.py, report_docx.py   the report in three formats
     report_data.py   the report's numbers and quotes as JSON, XLSX or CSV
     agreement.py     the intercoder agreement table and its disagreements as files

@@ -7,7 +7,8 @@ from typing import Any
 
 from icap_coder.analysis.tables import Table
 from icap_coder.atomic import write_bytes_atomic
-from icap_coder.export import cells, formats
+from icap_coder.export import cells, docx_layout, formats
+from icap_coder.export.wording import Wording
 
 SUFFIXES = (".csv", ".xlsx", ".md", ".json", ".docx")
 DISAGREEMENT_COLUMNS = ["document", "segment", "speaker", "group", "code", "coded_by", "not_by", "quote"]
@@ -43,15 +44,18 @@ def _shown(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-def display_table(rows: list[dict[str, Any]]) -> Table:
+def display_table(rows: list[dict[str, Any]], words: Wording | None = None) -> Table:
     """The table as a person reads it (Markdown, DOCX): one column of codings, one of P/R/F1 per person."""
+    words = words or Wording()
     coders = list(rows[0]["codings"]) if rows else []
     persons = list(rows[0].get("icap_vs", {})) if rows and "icap_vs" in rows[0] else []
-    header = ["Element / code", "Units", "% agreement", "Cohen's kappa", "Krippendorff's alpha",
-              "Coded by " + " / ".join(coders), *[f"icap vs {p}: P / R / F1" for p in persons]]
+    header = [*(words.column(c) for c in ("Element / code", "Units", "% agreement", "Cohen's kappa",
+                                           "Krippendorff's alpha")),
+              f"{words.column('Coded by')} {' / '.join(coders)}", *[f"icap vs {p}: P / R / F1" for p in persons]]
     body = []
     for row in rows:
-        name = {"group": row["group"], "code": f"  {row['code']}", "overall": "Overall (all codes)"}[row["level"]]
+        name = {"group": row["group"], "code": row["code"], "overall": words.column("Overall (all codes)")}[
+            row["level"]]
         scores = row.get("icap_vs", {})
         body.append([name, row["units"], _shown(row["percent_agreement"], 1), _shown(row["cohen_kappa"]),
                      _shown(row["krippendorff_alpha"]), " / ".join(str(n) for n in row["codings"].values()),
@@ -81,48 +85,27 @@ def write(path: Path, rows: list[dict[str, Any]], disagreements: list[dict[str, 
 
 
 def _write_docx(path: Path, rows: list[dict[str, Any]], disagreements: list[dict[str, Any]], method: str) -> None:
-    """Landscape, so the table fits the page; group rows bold; disagreements with their quotes."""
+    """A4 landscape, so the table fits the page; group rows bold, codes indented; disagreements with quotes."""
     import io
 
     import docx
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
 
     document = docx.Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    document.styles["Normal"].font.size = Pt(9)
+    width = docx_layout.page(document, "a4", landscape=True)
+    docx_layout.styles(document)
     document.add_heading("Intercoder agreement", level=1)
     document.add_paragraph(cells.printable(method))
-    header, body = display_table(rows)
-    bold = [row["level"] != "code" for row in rows]
-    quotes = disagreement_table(disagreements)
-    widths = {"Element / code": 5.5, "Units": 1.4, "document": 4.0, "segment": 1.4, "speaker": 2.2,
-              "group": 2.6, "code": 3.2, "coded_by": 2.0, "not_by": 2.0, "quote": 7.0}
-    labels = {"document": "Document", "segment": "Seg.", "speaker": "Speaker", "group": "Group", "code": "Code",
-              "coded_by": "Coded by", "not_by": "Not by", "quote": "Quote"}
-    for title, (names, values), strong in (("", (header, body), bold),
-                                           ("Disagreements", quotes, [False] * len(quotes[1]))):
-        if not values:
-            continue
-        if title:
-            document.add_heading(title, level=2)
-        grid = document.add_table(rows=1, cols=len(names))
-        grid.style = "Table Grid"
-        for cell, name in zip(grid.rows[0].cells, names):
-            cell.paragraphs[0].add_run(cells.printable(labels.get(name, name))).bold = True
-        for row_values, is_bold in zip(values, strong):
-            for cell, value in zip(grid.add_row().cells, row_values):
-                cell.paragraphs[0].add_run(cells.printable(str(value))).bold = is_bold
-                if isinstance(value, (int, float)) or str(value).lstrip("-")[:1].isdigit() or value == "n/a":
-                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        grid.autofit = False
-        for column, name in zip(grid.columns, names):  # the grid for LibreOffice, the cells for Word
-            column.width = Cm(widths.get(name, 2.6))
-            for cell in column.cells:
-                cell.width = Cm(widths.get(name, 2.6))
+    words = Wording()
+    docx_layout.caption(document, words, "table", 1, words("agreement_caption"))
+    docx_layout.table(document, *display_table(rows), width,
+                      [{"code": "code"}.get(row["level"], "group") for row in rows])
+    names, values = disagreement_table(disagreements)
+    if values:
+        labels = {"document": "Document", "segment": "Seg.", "speaker": "Speaker", "group": "Group", "code": "Code",
+                  "coded_by": "Coded by", "not_by": "Not by", "quote": "Quote"}
+        document.add_heading("Disagreements", level=2)
+        docx_layout.caption(document, words, "table", 2, "Segments the coders coded differently")
+        docx_layout.table(document, [labels.get(n, n) for n in names], values, width, keep_together=False)
     buffer = io.BytesIO()
     document.save(buffer)
     write_bytes_atomic(path, buffer.getvalue())

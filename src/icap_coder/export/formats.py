@@ -57,15 +57,21 @@ def write_json(path: Path, data) -> None:
     write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
+WRAPPED = ("quote", "text")  # columns of transcript text: wrapped in a wide column, not one endless line
+
+
 def write_xlsx(path: Path, sheets: dict[str, Table], notes: dict[str, str] | None = None, guard: bool = True) -> None:
     """One sheet per table: bold frozen header, readable column widths, a note above when given.
 
-    Text that a spreadsheet would run as a formula is stored as text (with Excel's quote prefix), and
-    control characters, which XLSX cannot hold, become U+FFFD.
+    In tables of groups and codes, a group's row (its code cell empty) is bold on a light fill, as in the
+    reports; columns of transcript text wrap. Text that a spreadsheet would run as a formula is stored as
+    text (with Excel's quote prefix), and control characters, which XLSX cannot hold, become U+FFFD.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+
+    group_fill = PatternFill("solid", fgColor="EEF2F8")
 
     book = Workbook()
     book.remove(book.active)
@@ -75,19 +81,29 @@ def write_xlsx(path: Path, sheets: dict[str, Table], notes: dict[str, str] | Non
         if note:
             sheet.append([note])
             sheet["A1"].font = Font(italic=True)
+        code_at = header.index("code") if "group" in header and "code" in header else None
+        wrapped = [i for i, name in enumerate(header) if name in WRAPPED]
         for number, row in enumerate([header, *rows]):
             sheet.append([cells.printable(v) for v in row])
-            for cell in sheet[sheet.max_row]:
+            is_group = number > 0 and code_at is not None and not row[code_at]
+            for index, cell in enumerate(sheet[sheet.max_row]):
                 if isinstance(cell.value, str) and (guard or cell.data_type == "f") and \
                         cells.RUNS_AS_FORMULA.match(cell.value):
                     cell.data_type, cell.quotePrefix = "s", True
-                if number == 0:
+                if number == 0 or is_group:
                     cell.font = Font(bold=True)
+                if is_group:
+                    cell.fill = group_fill
+                if number and index in wrapped:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                elif number and wrapped:
+                    cell.alignment = Alignment(vertical="top")
             if number == 0:
                 sheet.freeze_panes = f"A{sheet.max_row + 1}"  # a coordinate: asking for the cell would create a row
         for index, column in enumerate(zip(header, *rows), start=1):
             width = max(len(str(v)) for v in column)
-            sheet.column_dimensions[get_column_letter(index)].width = min(60, max(8, width + 2))
+            sheet.column_dimensions[get_column_letter(index)].width = \
+                80 if index - 1 in wrapped else min(60, max(8, width + 2))
     buffer = io.BytesIO()
     book.save(buffer)
     write_bytes_atomic(path, buffer.getvalue())

@@ -1,78 +1,88 @@
-"""The report as a Word document (python-docx), with the heatmap embedded as a picture."""
+"""The report as a Word document (python-docx) a thesis can take as it is: see `docx_layout`."""
 
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 from icap_coder.analysis.report import Report
 from icap_coder.atomic import write_bytes_atomic
+from icap_coder.export import docx_layout as layout
 from icap_coder.export import heatmap
 from icap_coder.export.agreement import display_table
 from icap_coder.export.cells import printable
+from icap_coder.export.wording import Wording
 
 
-def write(path: Path, report: Report) -> None:
+def write(path: Path, report: Report, words: Wording | None = None, paper: str = "a4", toc: bool = False) -> None:
     import docx
     from docx.shared import Cm, Pt
 
+    words = words or Wording()
     document = docx.Document()
-    document.core_properties.title = report.title
-    document.add_heading(printable(report.title), level=0)
-    document.add_paragraph().add_run(f"Generated {report.created}.").italic = True
+    width = layout.page(document, paper)
+    layout.styles(document)
+    title = words("title", name=report.codebook or report.title)
+    document.core_properties.title = printable(title)
+    document.core_properties.language = words.language
+    document.add_heading(printable(title), level=0)
+    document.add_paragraph().add_run(printable(words("generated", date=report.created,
+                                                     tool=report.method.get("made_with", "icap-coder")))).italic = True
+    comparison_heading = words("comparison", by=words.attribute(report.by))
+    if toc:
+        entries = [(1, words.group_name(e.group, e.labels)) for e in report.elements]
+        entries += [(1, comparison_heading)] + [(1, words("agreement"))] * bool(report.agreement)
+        layout.table_of_contents(document, words, [*entries, (1, words("method"))])
+    tables = 0
+
+    def table(caption: str, header: list[str], rows: list[list], levels: list[str] | None = None,
+              mono: tuple[tuple[int, int], ...] = ()) -> None:
+        nonlocal tables
+        tables += 1
+        layout.caption(document, words, "table", tables, caption)
+        layout.table(document, header, rows, width, levels, mono)
+
+    columns = [words.column(c) for c in ("code", "segments", "documents", "respondents", "primary")]
     for element in report.elements:
-        document.add_heading(printable(element.group + (f" ({element.label})" if element.label else "")), level=1)
+        name = words.group_name(element.group, element.labels)
+        document.add_heading(printable(name), level=1)
         if element.definition:
             document.add_paragraph(printable(element.definition))
         if element.terms:
-            terms = ", ".join(f"{t} ({n})" for t, n in element.terms)
-            document.add_paragraph(printable(f"Most frequent evidence: {terms}"))
+            paragraph = document.add_paragraph()
+            paragraph.add_run(printable(words("matched_words") + ": ")).italic = True
+            paragraph.add_run(printable(", ".join(f"{t} ({n})" for t, n in element.terms)))
         for block in element.cases:
             document.add_heading(printable(block.case), level=2)
-            _table(document, ["Code", "Segments", "Documents", "Respondents", "Primary"],
-                   [[code or element.group, *counts] for code, *counts in block.numbers], bold_first_row=True)
+            table(words("case_caption", group=element.group, case=block.case), columns,
+                  [[code or element.group, *counts] for code, *counts in block.numbers],
+                  ["code" if code else "group" for code, *_ in block.numbers])
             for quote in block.quotes:
                 paragraph = document.add_paragraph(style="Quote")
-                paragraph.add_run(printable(f"“{quote.text}”"))
-                source = paragraph.add_run(printable(f"  — {quote.respondent} ({quote.code}"
-                                                     f"{', manual' if quote.source == 'manual' else ''})"))
+                layout.text_with_marks(paragraph, f"“{quote.text}”", [(a + 1, b + 1) for a, b in quote.marks])
+                source = paragraph.add_run(printable(f"  — {quote.respondent}, {quote.code}"
+                                                     + (f", {words('manual')}" if quote.source == "manual" else "")))
                 source.italic = True
                 source.font.size = Pt(9)
-    document.add_heading(printable(f"Comparison by {report.by}"), level=1)
+    document.add_heading(printable(comparison_heading), level=1)
     header, rows = report.comparison()
-    _table(document, header, rows)
-    document.add_paragraph().add_run(printable(report.caption)).italic = True
-    document.add_picture(io.BytesIO(heatmap.png_bytes(report.table, report.measure)), width=Cm(16))
+    what = words.measure_title(report.measure, report.by)
+    table(what, [words.column("code"), *(words.column(c) for c in header[2:])],
+          [[code or group, *values] for group, code, *values in rows],
+          ["code" if code else "group" for _, code, *_ in rows])
+    document.add_paragraph().add_run(printable(words.measure_note(report.measure))).italic = True
+    layout.caption(document, words, "figure", 1, words("heatmap_caption", what=what))
+    picture = heatmap.png_bytes(report.table, report.measure, words)
+    document.add_picture(io.BytesIO(picture), width=Cm(min(width, heatmap.width_cm(picture))))
     if report.agreement:
-        document.add_heading("Intercoder agreement", level=1)
-        document.add_paragraph(printable(report.agreement_note))
-        _table(document, *display_table(report.agreement), figures=True)
-    document.add_heading("Method", level=1)
-    _table(document, ["Item", "Value"], [list(p) for p in report.appendix])
+        document.add_heading(words("agreement"), level=1)
+        document.add_paragraph(printable(words.agreement_note(report.agreement_facts)))
+        header, rows = display_table(report.agreement, words)
+        table(words("agreement_caption"), header, rows,
+              [{"group": "group", "overall": "group"}.get(r["level"], "code") for r in report.agreement])
+    document.add_heading(words("method"), level=1)
+    rows = words.method_rows(report.method)
+    table(words("method_caption"), [words.column("item"), words.column("value")], rows, mono=((1, 1),))
     buffer = io.BytesIO()
     document.save(buffer)
     write_bytes_atomic(path, buffer.getvalue())
-
-
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?( / -?\d+(\.\d+)?)*$")  # 0.59, 2 / 1: figures shown as text
-
-
-def _table(document, header: list[str], rows: list[list], bold_first_row: bool = False,
-           figures: bool = False) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = printable(str(text))
-        cell.paragraphs[0].runs[0].bold = True
-    for n, row in enumerate(rows):
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row):
-            cell.text = printable(str(value))
-            if isinstance(value, (int, float)) or value in ("✓", "–") or (
-                    figures and (value == "n/a" or _NUMBER.match(str(value)))):
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT  # numbers line up, as in print
-            if bold_first_row and n == 0 and cell.paragraphs[0].runs:
-                cell.paragraphs[0].runs[0].bold = True

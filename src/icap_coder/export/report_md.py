@@ -1,4 +1,4 @@
-"""The report as Markdown: headings per element and case, tables, quotes as block quotes."""
+"""The report as Markdown: headings per element and case, numbered tables, quotes as block quotes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from icap_coder.atomic import write_text_atomic
 from icap_coder.export.agreement import display_table
 from icap_coder.export.cells import printable
 from icap_coder.export.formats import markdown_table
+from icap_coder.export.wording import Wording
 
 
 def text(value: str) -> str:
@@ -17,31 +18,59 @@ def text(value: str) -> str:
     return html.escape(printable(value), quote=False)
 
 
-def markdown(report: Report) -> str:
-    lines = [f"# {text(report.title)}", "", f"_Generated {report.created}._", ""]
+def marked(value: str, marks: list[tuple[int, int]]) -> str:
+    """The quote with its matched words in bold."""
+    parts, at = [], 0
+    for start, end in marks:
+        parts += [text(value[at:start]), f"**{text(value[start:end])}**"]
+        at = end
+    return "".join(parts) + text(value[at:])
+
+
+def markdown(report: Report, words: Wording | None = None) -> str:
+    words = words or Wording()
+    number = 0
+
+    def caption(what: str) -> list[str]:
+        nonlocal number
+        number += 1
+        return [f"**{text(words.caption('table', number, what))}**", ""]
+
+    lines = [f"# {text(words('title', name=report.codebook or report.title))}", "",
+             f"_{text(words('generated', date=report.created, tool=report.method.get('made_with')))}_", ""]
+    columns = [words.column(c) for c in ("code", "segments", "documents", "respondents", "primary")]
     for element in report.elements:
-        lines += [f"## {text(element.group)}" + (f" ({text(element.label)})" if element.label else ""), ""]
+        lines += [f"## {text(words.group_name(element.group, element.labels))}", ""]
         if element.definition:
             lines += [text(element.definition), ""]
         if element.terms:
-            lines += [text("Most frequent evidence: " + ", ".join(f"{t} ({n})" for t, n in element.terms)), ""]
+            lines += [f"_{text(words('matched_words'))}:_ " + text(", ".join(f"{t} ({n})" for t, n in element.terms)),
+                      ""]
         for block in element.cases:
             lines += [f"### {text(block.case)}", ""]
+            lines += caption(words("case_caption", group=element.group, case=block.case))
             rows = [[code or f"**{element.group}**", *counts] for code, *counts in block.numbers]
-            lines += [markdown_table((["code", "segments", "documents", "respondents", "primary"], rows)), ""]
+            lines += [markdown_table((columns, rows)), ""]
             for quote in block.quotes:
                 source = f"{quote.respondent}, {quote.document} #{quote.segment} ({quote.code}" + (
-                    ", manual)" if quote.source == "manual" else ")")
-                lines.append(f"> {text(quote.text)}  \n> — {text(source)}")
+                    f", {words('manual')})" if quote.source == "manual" else ")")
+                lines.append(f"> {marked(quote.text, quote.marks)}  \n> — {text(source)}")
                 lines.append("")
-    lines += [f"## Comparison by {text(report.by)}", "", markdown_table(report.comparison()),
-              f"_{text(report.caption)}._", ""]
+    header, rows = report.comparison()
+    lines += [f"## {text(words('comparison', by=words.attribute(report.by)))}", ""]
+    lines += caption(words.measure_title(report.measure, report.by))
+    lines += [markdown_table(([words.column("code"), *(words.column(c) for c in header[2:])],
+                              [[code or f"**{group}**", *values] for group, code, *values in rows])),
+              f"_{text(words.measure_note(report.measure))}_", ""]
     if report.agreement:
-        lines += ["## Intercoder agreement", "", text(report.agreement_note), "",
-                  markdown_table(display_table(report.agreement)), ""]
-    lines += ["## Method", "", markdown_table((["item", "value"], [list(p) for p in report.appendix]))]
+        lines += [f"## {text(words('agreement'))}", "", text(words.agreement_note(report.agreement_facts)), ""]
+        lines += caption(words("agreement_caption"))
+        lines += [markdown_table(display_table(report.agreement, words)), ""]
+    lines += [f"## {text(words('method'))}", ""]
+    lines += caption(words("method_caption"))
+    lines += [markdown_table(([words.column("item"), words.column("value")], words.method_rows(report.method)))]
     return "\n".join(lines)
 
 
-def write(path: Path, report: Report) -> None:
-    write_text_atomic(path, markdown(report))
+def write(path: Path, report: Report, words: Wording | None = None) -> None:
+    write_text_atomic(path, markdown(report, words))
