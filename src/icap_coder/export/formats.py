@@ -72,6 +72,7 @@ def write_xlsx(path: Path, sheets: dict[str, Table], notes: dict[str, str] | Non
     from openpyxl.utils import get_column_letter
 
     group_fill = PatternFill("solid", fgColor="EEF2F8")
+    bold, note_font = Font(name="Calibri", bold=True), Font(name="Calibri", italic=True)
 
     book = Workbook()
     book.remove(book.active)
@@ -80,9 +81,10 @@ def write_xlsx(path: Path, sheets: dict[str, Table], notes: dict[str, str] | Non
         note = (notes or {}).get(name)
         if note:
             sheet.append([note])
-            sheet["A1"].font = Font(italic=True)
+            sheet["A1"].font = note_font
         code_at = header.index("code") if "group" in header and "code" in header else None
         wrapped = [i for i, name in enumerate(header) if name in WRAPPED]
+        numeric = [bool(rows) and all(isinstance(r[i], (int, float)) for r in rows) for i in range(len(header))]
         for number, row in enumerate([header, *rows]):
             sheet.append([cells.printable(v) for v in row])
             is_group = number > 0 and code_at is not None and not row[code_at]
@@ -91,19 +93,26 @@ def write_xlsx(path: Path, sheets: dict[str, Table], notes: dict[str, str] | Non
                         cells.RUNS_AS_FORMULA.match(cell.value):
                     cell.data_type, cell.quotePrefix = "s", True
                 if number == 0 or is_group:
-                    cell.font = Font(bold=True)
+                    cell.font = bold
                 if is_group:
                     cell.fill = group_fill
+                if number == 0 and numeric[index]:
+                    cell.alignment = Alignment(horizontal="right")  # over its numbers
                 if number and index in wrapped:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
                 elif number and wrapped:
                     cell.alignment = Alignment(vertical="top")
             if number == 0:
                 sheet.freeze_panes = f"A{sheet.max_row + 1}"  # a coordinate: asking for the cell would create a row
+                sheet.print_title_rows = f"1:{sheet.max_row}"  # printed: the header on every page
         for index, column in enumerate(zip(header, *rows), start=1):
             width = max(len(str(v)) for v in column)
             sheet.column_dimensions[get_column_letter(index)].width = \
                 80 if index - 1 in wrapped else min(60, max(8, width + 2))
+        sheet.page_setup.orientation = "landscape"  # printed: one page wide, as many long as it takes
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     buffer = io.BytesIO()
     book.save(buffer)
     write_bytes_atomic(path, buffer.getvalue())

@@ -27,7 +27,8 @@ tr.group td{font-weight:bold;background:#f7f9fc}tr.code td:first-child{padding-l
 td.zero{color:#777}figure{margin:1rem 0}figcaption{font-weight:bold;padding:.4rem 0}
 blockquote{border-left:4px solid #08458f;margin:.6rem 0;padding:.2rem .8rem;color:#333}
 mark{background:#fff3b0;color:inherit;padding:0 .1em}
-.who{font-size:.85rem;color:#666;font-style:italic}.note{color:#666;font-style:italic}"""
+.who{font-size:.85rem;color:#666;font-style:italic}.note{color:#666;font-style:italic}
+@media print{table,blockquote,figure{break-inside:avoid}h2,h3,caption,figcaption{break-after:avoid}}"""
 
 
 def escape(value: str) -> str:
