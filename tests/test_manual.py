@@ -298,6 +298,9 @@ def test_review_says_when_a_filter_matches_nothing(study):
     assert unknown.returncode == 2 and "not a code of the codebook; closest: Organisatie/Interne communicatie" \
         in unknown.stderr
     assert "no document of that case" in review(study, "q\n", "--case", "Utrecht").stderr
+    never = review(study, "q\n", "--code", "Algemeen")  # a code only people give: the rules never made it
+    assert never.returncode == 0 and "the rules made no coding that matches --code Algemeen" \
+        in never.stderr and "has been decided" not in never.stderr
 
 
 def test_review_interrupted_says_how_many_decisions_were_saved(study, monkeypatch):

@@ -155,9 +155,15 @@ def review(
     items = items_to_review(result.documents, result.segments, result.codings, group, case, code_name)
     if not items:
         chosen = " ".join(f"--{k} {v}" for k, v in (("group", group), ("code", code_name), ("case", case)) if v)
-        if any(c.source == "auto" or "<-" in c.evidence for c in result.codings):
+        made = [c for c in result.codings if (c.source == "auto" or "<-" in c.evidence)
+                and (not group or c.group == group) and (not code_name or c.code == code_name)
+                and (not case or c.case == case)]  # automatic codings the filter matches, decided or not
+        if made:
             message(f"icap: nothing to review: every automatic coding{' of ' + chosen if chosen else ''} "
                     "has been decided")
+        elif chosen:
+            message(f"icap: nothing to review: the rules made no coding that matches {chosen} "
+                    "(or a person rejected every one)")
         else:
             message("icap: nothing to review: the codebook's rules coded nothing here")
         return
