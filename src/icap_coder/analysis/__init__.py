@@ -17,6 +17,7 @@ agreement of automatic coding with a person's (check sets).
     suggest.py        keywords a person's coding suggests (weighted log-odds, Fightin' Words)
     codebook_diff.py  which segments gain or lose which codes when a codebook changes
     agreement.py      intercoder agreement: percent, Cohen's kappa, Krippendorff's alpha, icap vs people
+    search.py         segments ranked by meaning, fused with hits of the query's own words
 
 Computes, never writes: files are stage `export`'s job, the terminal `cli`'s.
 """

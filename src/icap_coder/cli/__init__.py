@@ -12,6 +12,7 @@ the options several commands share, clean one-line failures and output helpers;
     exchange.py   icap qdpx export | import, icap codebook export | import (REFI-QDA)
     codebook.py   icap codebook validate | show | evaluate | inductive
     manual.py     icap tag, untag, reject, review
+    search.py     icap search (by meaning, with the optional model)
     render.py     rich tables for the screen
 """
 
@@ -23,11 +24,11 @@ import typer
 from typer.models import CommandInfo
 
 from icap_coder import __version__
-from icap_coder.cli import agreement, analysis, code, codebook, exchange, manual  # noqa: F401  (each registers its commands on `app`)
+from icap_coder.cli import agreement, analysis, code, codebook, exchange, manual, search  # noqa: F401  (each registers its commands on `app`)
 from icap_coder.cli._common import app, out
 
 HELP_ORDER = ["code", "init", "summary", "compare", "cooccur", "agree",  # then the command groups
-              "tag", "untag", "reject", "review"]
+              "tag", "untag", "reject", "review", "search"]
 
 
 def _help_position(command: CommandInfo) -> int:

