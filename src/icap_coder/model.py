@@ -62,6 +62,7 @@ class Code:
     label: dict[str, str] = field(default_factory=dict)
     definition: str = ""
     indicators: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)  # what a segment with this code sounds like (semantic)
     keywords: dict[str, list[str]] = field(default_factory=dict)
     exclude: dict[str, list[str]] = field(default_factory=dict)
     inductive: bool = False
@@ -105,7 +106,7 @@ class Coding:
     end: int
     group: str
     code: str
-    source: str  # "auto" or "manual"
+    source: str  # "auto", "manual", or "semantic" (a suggestion by meaning: not counted until a person accepts it)
     score: float
     evidence: str
     text: str

@@ -29,11 +29,12 @@ LANGUAGE_NAMES = {"dutch": "nl", "nederlands": "nl", "english": "en", "engels": 
 PROJECT_FILES = ("icap.yaml", "icap.yml")
 KEYS = {"codebook": "path", "unit": "text", "interviewers": "list", "cases": "path", "out": "path",
         "lang": "text", "code_interviewer": "bool", "jobs": "int", "min_score": "float",
-        "report_lang": "text", "paper": "text"}
+        "report_lang": "text", "paper": "text", "semantic": "bool", "semantic_min_z": "float"}
 CHOICES = {"unit": UNITS, "report_lang": tuple(LANGUAGES), "paper": ("a4", "letter")}
 LETTER_COUNTRIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PR"}  # where Letter is the usual paper
 SETTINGS = {"unit": "unit", "lang": "lang", "interviewers": "interviewers", "code_interviewer": "code_interviewer",
-            "cases_file": "cases", "min_score": "min_score", "jobs": "jobs"}  # Settings field -> project key
+            "cases_file": "cases", "min_score": "min_score", "jobs": "jobs", "semantic": "semantic",
+            "semantic_min_z": "semantic_min_z"}  # Settings field -> project key
 
 
 @dataclass
@@ -49,6 +50,8 @@ class Settings:
     min_score: float = 1.0
     jobs: int = 0  # 0: one worker per core
     manual: bool = True  # merge a person's codings (markers, tags file); False: the rules' codings alone
+    semantic: bool = False  # suggest codes by meaning where the keywords coded nothing (the optional model)
+    semantic_min_z: float = 1.0  # how far above a code's mean similarity a segment must stand to be suggested
 
 
 def normalise_language(value: str) -> str:
@@ -149,6 +152,8 @@ out: icap-results              # where `icap code` writes its CSV, JSONL and man
 # lang: nl                     # force one language instead of detecting it per document
 # report_lang: nl              # captions and fixed texts of reports: nl | en | sv (default: the codebook's)
 # paper: a4                    # report paper: a4 | letter (default: from the locale, else a4)
+# semantic: true               # suggest codes by meaning where keywords coded nothing (needs the semantic extra)
+# semantic_min_z: 1.0          # how clearly a code must stand out to be suggested
 """
 
 

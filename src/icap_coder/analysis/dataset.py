@@ -27,7 +27,7 @@ class Filters:
     case: str | None = None
     speaker: str | None = None
     document: str | None = None
-    source: str | None = None  # auto | manual
+    source: str | None = None  # auto | manual | semantic; unset: codings (suggestions by meaning are not)
     primary: bool = False  # only each segment's primary code
 
     def keep(self, coding: Coding) -> bool:
@@ -37,7 +37,7 @@ class Filters:
             self.case is None or coding.case == self.case,
             self.speaker is None or coding.speaker == self.speaker,
             self.document is None or coding.document == self.document,
-            self.source is None or coding.source == self.source,
+            coding.source == self.source if self.source else coding.source != "semantic",
             not self.primary or coding.primary,
         ))
 

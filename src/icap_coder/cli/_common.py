@@ -144,6 +144,7 @@ class OutputFormat(str, Enum):
 class Source(str, Enum):
     auto = "auto"
     manual = "manual"
+    semantic = "semantic"
 
 
 class ReportLanguage(str, Enum):
@@ -189,7 +190,9 @@ SpeakerFilter = Annotated[str | None, typer.Option("--speaker", help=FILTER)]
 DocumentFilter = Annotated[str | None, typer.Option("--document", help=FILTER)]
 PrimaryFilter = Annotated[bool, typer.Option(
     "--primary", help="Only each segment's primary code (one per segment). " + FILTER)]
-SourceFilter = Annotated[Source | None, typer.Option("--source", help="auto or manual. " + FILTER)]
+SourceFilter = Annotated[Source | None, typer.Option(
+    "--source", help="auto, manual, or semantic (suggestions by meaning, left out of every table unless you "
+                     "ask for them). " + FILTER)]
 AnalysisPaths = Annotated[list[Path], typer.Argument(
     help="Transcript files or folders, or one results folder of `icap code --out`.")]
 TranscriptPaths = Annotated[list[Path], typer.Argument(help="Transcript files or folders (read recursively).")]
@@ -316,8 +319,9 @@ def stream_into(paths: list[Path], codebook: Path | None, project: Path | None, 
         counts["segments"] += len(segments)
         if filters.keep_document(document):
             kept = [c for c in codings if filters.keep(c)]
+            counted = [c for c in codings if c.source != "semantic"]  # suggestions are not codings
             for consumer in consumers:
-                consumer.add(document, kept, codings)
+                consumer.add(document, kept, counted)
                 if hasattr(consumer, "segments"):  # e.g. the report's agreement between people
                     consumer.segments(document, segments, codings)
 

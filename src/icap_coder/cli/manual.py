@@ -124,6 +124,9 @@ def review(
     case: Annotated[str | None, typer.Option("--case", help="Only documents of this case.")] = None,
     codebook: CodebookOption = None, project: ProjectOption = None, tags: TagsOption = None,
     coder: CoderOption = None,
+    semantic: Annotated[bool, typer.Option(
+        "--semantic", help="Also review suggestions by meaning (as `icap code --semantic` makes them); they "
+                           "come first.")] = False,
 ) -> None:
     """Accept or reject the automatic codings segment by segment; decisions go to the tags file at once.
 
@@ -146,7 +149,7 @@ def review(
                         + (f"; closest: {', '.join(close)}" if close else ""))
     root = study_root(path)
     tags_path = tags or root / "tags.yaml"
-    result = run([path], book, found.settings(tags_file=tags_path, jobs=1))
+    result = run([path], book, found.settings(tags_file=tags_path, jobs=1, semantic=semantic))
     cases = {d.case for d in result.documents}
     if case and case not in cases:
         raise IcapError(f"--case {case}: no document of that case here; cases: {', '.join(sorted(cases)) or 'none'}")
@@ -155,7 +158,7 @@ def review(
     items = items_to_review(result.documents, result.segments, result.codings, group, case, code_name)
     if not items:
         chosen = " ".join(f"--{k} {v}" for k, v in (("group", group), ("code", code_name), ("case", case)) if v)
-        made = [c for c in result.codings if (c.source == "auto" or "<-" in c.evidence)
+        made = [c for c in result.codings if (c.source in ("auto", "semantic") or "<-" in c.evidence)
                 and (not group or c.group == group) and (not code_name or c.code == code_name)
                 and (not case or c.case == case)]  # automatic codings the filter matches, decided or not
         if made:
@@ -203,7 +206,8 @@ def _show_item(item: Item, number: int, total: int, proposals: list[Coding], tal
     text.highlight_words(sorted(terms, key=len, reverse=True), style="bold reverse", case_sensitive=False)
     out.print(text, soft_wrap=False)  # wrapped at word boundaries, at the terminal's width
     for n, coding in enumerate(proposals, start=1):
-        out.print(f"  {n}. {coding.group}/{coding.code}   [{coding.evidence}]", markup=False, soft_wrap=False)
+        kind = "   (suggested by meaning, not by keywords)" if coding.source == "semantic" else ""
+        out.print(f"  {n}. {coding.group}/{coding.code}{kind}   [{coding.evidence}]", markup=False, soft_wrap=False)
 
 
 @tags_app.command("check")

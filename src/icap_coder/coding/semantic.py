@@ -1,0 +1,178 @@
+"""Suggestions by meaning for what the keywords left uncoded: `icap code --semantic`.
+
+Keywords decide. For a segment no rule coded (a respondent's, five words or
+more), the meaning of the segment is compared with every code's codebook text:
+its label and definition, and each of its `examples:`. A code's similarity is its
+best match among those texts. Similarities are standardised per code over the
+whole run (z), because e5's raw cosines sit in a narrow band and some codes are
+close to everything; a code is suggested when its z is the segment's highest and
+reaches `min_z` (1.0 by default, `semantic_min_z` in icap.yaml).
+
+A suggestion is a `Coding` with source `semantic`. It is not a coding: every
+table leaves it out until a person accepts it in `icap review`. Its evidence
+names the model, the z-score, the segment's sentence closest to the code and the
+codebook text it is nearest to; it never looks like a keyword match ("<-").
+
+Standardising over the run needs two passes: `run.run` goes over the documents
+once for the similarities' mean and spread per code (`profile`; the vectors go to
+the disk cache), then the real run suggests with them (`suggest`), reading the
+vectors back. Memory holds one
+document at a time in both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from icap_coder.coding import embeddings, nlp
+from icap_coder.model import Codebook, Coding, Document, Segment
+from icap_coder.settings import Settings
+
+MIN_WORDS = 5  # "Ja, zeker." says nothing a code could be suggested for
+SOURCE = "semantic"
+
+
+@dataclass
+class Stats:
+    """Running count, sum and sum of squares of each code's similarity over the run's segments."""
+
+    n: int = 0
+    total: list[float] = field(default_factory=list)
+    squares: list[float] = field(default_factory=list)
+
+    def add(self, other: Stats) -> None:
+        if not other.n:
+            return
+        if not self.n:
+            self.total, self.squares = [0.0] * len(other.total), [0.0] * len(other.squares)
+        self.n += other.n
+        self.total = [a + b for a, b in zip(self.total, other.total)]
+        self.squares = [a + b for a, b in zip(self.squares, other.squares)]
+
+    def mean_and_spread(self) -> tuple[list[float], list[float]]:
+        means = [t / self.n for t in self.total]
+        spreads = [max(s / self.n - m * m, 0.0) ** 0.5 or 1.0 for s, m in zip(self.squares, means)]
+        return means, spreads
+
+
+@dataclass
+class Plan:
+    """What a worker needs to score and suggest: the codebook texts, and once fitted, each code's mean and
+    spread over the run."""
+
+    codes: list[tuple[str, str]]  # (group, code), in codebook order
+    texts: list[list[str]]  # per code: its description, then its examples
+    min_z: float = 1.0
+    code_interviewer: bool = False
+    means: list[float] | None = None
+    spreads: list[float] | None = None
+    model: str = ""
+
+    @property
+    def fitted(self) -> bool:
+        return self.means is not None
+
+
+def plan_for(codebook: Codebook, settings: Settings) -> Plan:
+    """The codebook's texts per code: label(s) and definition as one description, then each example.
+
+    Only codes the codebook means to be found in text are suggested: those with keywords or examples.
+    Catch-alls coded by hand (Aanvullend: Algemeen, Overig) resemble everything a little."""
+    codes, texts = [], []
+    for code in codebook.codes():
+        if not any(code.keywords.values()) and not code.examples:
+            continue
+        labels = " / ".join(dict.fromkeys([code.name, *code.label.values()]))
+        description = f"{code.group}: {labels}. {code.definition}".strip()
+        codes.append((code.group, code.name))
+        texts.append([description, *code.examples])
+    return Plan(codes, texts, settings.semantic_min_z, settings.code_interviewer, model=embeddings.model_name())
+
+
+def eligible(segments: list[Segment], plan: Plan) -> list[Segment]:
+    return [s for s in segments if (plan.code_interviewer or not s.interviewer) and len(s.text.split()) >= MIN_WORDS]
+
+
+_worker: dict[str, Any] = {}
+
+
+def _embedder() -> embeddings.Embedder:
+    """One model per process, loaded on first use (workers load their own)."""
+    if "embedder" not in _worker:
+        _worker["embedder"] = embeddings.Embedder(threads=1)
+    return _worker["embedder"]
+
+
+def _similarities(plan: Plan, texts: list[str]) -> Any:
+    """(segments x codes): each code's best cosine among its codebook texts."""
+    embedder = _embedder()
+    numpy = embedder.numpy
+    flat = [t for code_texts in plan.texts for t in code_texts]
+    key = ("code vectors", tuple(flat))
+    if _worker.get("code key") != key:
+        _worker["code key"], _worker["code vectors"] = key, embedder.queries(flat)
+    vectors = embedder.passages(texts)
+    scores = vectors @ _worker["code vectors"].T
+    best = numpy.empty((len(texts), len(plan.texts)), dtype=numpy.float32)
+    at = 0
+    for column, code_texts in enumerate(plan.texts):
+        best[:, column] = scores[:, at:at + len(code_texts)].max(axis=1)
+        at += len(code_texts)
+    return best, scores
+
+
+def profile(segments: list[Segment], plan: Plan) -> Stats:
+    """The first pass, in the worker: this document's contribution to each code's mean and spread."""
+    chosen = eligible(segments, plan)
+    if not chosen:
+        return Stats()
+    best, _ = _similarities(plan, [s.text for s in chosen])
+    return Stats(len(chosen), [float(v) for v in best.sum(axis=0)], [float(v) for v in (best * best).sum(axis=0)])
+
+
+def suggest(document: Document, segments: list[Segment], automatic: list[Coding], plan: Plan) -> list[Coding]:
+    """The second pass, in the worker: a suggestion for each uncoded segment whose best code stands out."""
+    coded = {c.segment for c in automatic}
+    chosen = [s for s in eligible(segments, plan) if s.index not in coded]
+    if not chosen or plan.means is None or plan.spreads is None:
+        return []
+    best, scores = _similarities(plan, [s.text for s in chosen])
+    numpy = _embedder().numpy
+    z = (best - numpy.asarray(plan.means, dtype=numpy.float32)) / numpy.asarray(plan.spreads, dtype=numpy.float32)
+    suggestions = []
+    starts = numpy.cumsum([0] + [len(t) for t in plan.texts])
+    for row, segment in enumerate(chosen):
+        column = int(z[row].argmax())
+        if float(z[row, column]) < plan.min_z:
+            continue
+        group, code = plan.codes[column]
+        nearest = plan.texts[column][int(scores[row, starts[column]:starts[column + 1]].argmax())]
+        evidence = (f"semantic: {plan.model}; z {float(z[row, column]):.2f} over this run; "
+                    f"sentence: “{_closest_sentence(segment, column, plan)}”; nearest codebook text: "
+                    f"“{_short(nearest)}”")
+        suggestions.append(Coding(document.path, document.case, segment.speaker, segment.index, segment.start,
+                                  segment.end, group, code, SOURCE, round(float(z[row, column]), 3), evidence,
+                                  segment.text))
+    return suggestions
+
+
+def _closest_sentence(segment: Segment, column: int, plan: Plan) -> str:
+    language = segment.language if segment.language in nlp.LANGUAGES else "nl"
+    spans = [(a, b) for a, b in nlp.split_sentences(segment.text, language) if segment.text[a:b].strip()]
+    if len(spans) <= 1:
+        return _short(segment.text)
+    best, _ = _similarities(plan, [segment.text[a:b] for a, b in spans])
+    a, b = spans[int(best[:, column].argmax())]
+    return _short(segment.text[a:b])
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split()).replace("“", '"').replace("”", '"')
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def without_covered(codings: list[Coding]) -> list[Coding]:
+    """After a person's codings are merged in: a suggestion only where nothing else coded the segment."""
+    covered = {c.segment for c in codings if c.source != SOURCE}
+    return [c for c in codings if c.source != SOURCE or c.segment not in covered]
