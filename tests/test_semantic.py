@@ -7,6 +7,8 @@ import csv
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -141,3 +143,18 @@ groups:
     code = load_codebook(book)[0].codes()[0]
     assert code.examples == ["We werken samen met de hogeschool en twee bedrijven.",
                              "Zonder de netbeheerder komt er niets van de grond."]
+
+
+@needs_model
+def test_workers_start_fresh_after_the_model_ran_here(study):
+    """A forked worker of a process whose model already ran (a search, then a coding run, in one process) waited
+    forever on the model's thread pool; the suite hung on exactly that. Workers for the model now start fresh."""
+    script = ("import sys\nfrom icap_coder.coding import embeddings\n"  # enough text that its thread pool starts
+              "embeddings.Embedder(cache=False).passages(['Een langere zin over samenwerking met partners, nummer %d.'"
+              " % i for i in range(64)])\n"
+              "from icap_coder.cli import main\nsys.argv = ['icap', 'code', sys.argv[1], '--semantic', '-j', '2', "
+              "'--out', sys.argv[2], '-f', 'none', '-q']\nmain()\n")
+    ran = subprocess.run([sys.executable, "-c", script, str(study / "transcripts"), str(study / "out")],
+                         capture_output=True, text=True, timeout=180)  # forked, it hung here (tried: 60 s)
+    assert ran.returncode == 0, ran.stderr
+    assert any(r["source"] == "semantic" for r in codings(study / "out"))
