@@ -273,6 +273,10 @@ def process_document(path: Path, relative: str, sheet_row: dict[str, str], codeb
                         case, attributes, language, raw.encoding, raw.layout)
     splitter = (lambda text: nlp.split_sentences(text, language)) if settings.unit == "sentence" else None
     segments = segment_document(document, settings.unit, set(settings.interviewers), splitter)
+    if semantic is not None and not semantic.fitted:  # the first pass of suggestions: only the segments count
+        from icap_coder.coding.semantic import profile
+
+        return DocumentResult(document, segments, [], warnings, semantic=profile(segments, semantic))
     codings: list[Coding] = []
     if language in codebook.languages:
         coded = [s for s in segments if settings.code_interviewer or not s.interviewer]
@@ -283,12 +287,7 @@ def process_document(path: Path, relative: str, sheet_row: dict[str, str], codeb
             warnings.append(f"{path}: coded as '{language}' but reads as '{detected}', and got no automatic codings; "
                             "check `--lang` or its `language:`")
     warnings.extend(_interviewer_note(path, segments))
-    measured = None
-    if semantic is not None and not semantic.fitted:
-        from icap_coder.coding import semantic as by_meaning
-
-        measured = by_meaning.profile(segments, semantic)
-    elif semantic is not None:
+    if semantic is not None:
         from icap_coder.coding import semantic as by_meaning
 
         codings = codings + by_meaning.suggest(document, segments, codings, semantic)  # before rejections apply
@@ -298,4 +297,4 @@ def process_document(path: Path, relative: str, sheet_row: dict[str, str], codeb
     if semantic is not None and semantic.fitted:
         codings = by_meaning.without_covered(codings)
     warnings.extend(notes)
-    return DocumentResult(document, segments, codings, warnings, manual, semantic=measured)
+    return DocumentResult(document, segments, codings, warnings, manual)
