@@ -48,7 +48,7 @@ def test_init_gives_a_project_that_codes_at_once(tmp_path):
 
 
 SETUP = ("python3 -m venv", ". .venv/bin/activate", "python -m pytest", "ruff ", "mypy",  # CI runs these itself
-         "pip install 'icap-coder[semantic]'")  # the test extra installs it
+         "pip install 'icap-coder[semantic]'", "pip install 'icap-coder[dask]'")  # the test extra installs them
 
 
 def readme_commands() -> list[str]:

@@ -29,12 +29,15 @@ LANGUAGE_NAMES = {"dutch": "nl", "nederlands": "nl", "english": "en", "engels": 
 PROJECT_FILES = ("icap.yaml", "icap.yml")
 KEYS = {"codebook": "path", "unit": "text", "interviewers": "list", "cases": "path", "out": "path",
         "lang": "text", "code_interviewer": "bool", "jobs": "int", "min_score": "float",
-        "report_lang": "text", "paper": "text", "semantic": "bool", "semantic_min_z": "float"}
-CHOICES = {"unit": UNITS, "report_lang": tuple(LANGUAGES), "paper": ("a4", "letter")}
+        "report_lang": "text", "paper": "text", "semantic": "bool", "semantic_min_z": "float",
+        "executor": "text", "scheduler": "text", "scheduler_file": "path"}
+EXECUTORS = ("process", "dask")
+CHOICES = {"unit": UNITS, "report_lang": tuple(LANGUAGES), "paper": ("a4", "letter"), "executor": EXECUTORS}
 LETTER_COUNTRIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PR"}  # where Letter is the usual paper
 SETTINGS = {"unit": "unit", "lang": "lang", "interviewers": "interviewers", "code_interviewer": "code_interviewer",
             "cases_file": "cases", "min_score": "min_score", "jobs": "jobs", "semantic": "semantic",
-            "semantic_min_z": "semantic_min_z"}  # Settings field -> project key
+            "semantic_min_z": "semantic_min_z", "executor": "executor", "scheduler": "scheduler",
+            "scheduler_file": "scheduler_file"}  # Settings field -> project key
 
 
 @dataclass
@@ -52,6 +55,9 @@ class Settings:
     manual: bool = True  # merge a person's codings (markers, tags file); False: the rules' codings alone
     semantic: bool = False  # suggest codes by meaning where the keywords coded nothing (the optional model)
     semantic_min_z: float = 1.0  # how far above a code's mean similarity a segment must stand to be suggested
+    executor: str = "process"  # process: a pool on this machine; dask: a Dask cluster (the optional extra)
+    scheduler: str | None = None  # a Dask scheduler's address (tcp://HOST:8786); none: a local cluster
+    scheduler_file: Path | None = None  # or the file `dask scheduler --scheduler-file` writes
 
 
 def normalise_language(value: str) -> str:
@@ -116,7 +122,7 @@ def load_project(path: Path) -> Project:
         if value is None or value == "" or value == []:
             continue  # `lang:` with nothing after it: not set, the default applies
         values[key] = _convert(value, KEYS[key], path.parent, key, file, line)
-        if key in ("report_lang", "paper"):
+        if key in ("report_lang", "paper", "executor"):
             values[key] = values[key].lower()
         if key in CHOICES and values[key] not in CHOICES[key]:
             raise IcapError(f"{key} '{values[key]}' is not one of {', '.join(CHOICES[key])}", file=file, line=line)
@@ -154,6 +160,8 @@ out: icap-results              # where `icap code` writes its CSV, JSONL and man
 # paper: a4                    # report paper: a4 | letter (default: from the locale, else a4)
 # semantic: true               # suggest codes by meaning where keywords coded nothing (needs the semantic extra)
 # semantic_min_z: 1.0          # how clearly a code must stand out to be suggested
+# executor: dask               # process (default) | dask: code on a Dask cluster (pip install 'icap-coder[dask]')
+# scheduler: tcp://host:8786   # the Dask scheduler; without it, a local cluster with `jobs` workers
 """
 
 

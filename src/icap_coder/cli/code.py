@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -33,6 +34,11 @@ if TYPE_CHECKING:
     from icap_coder.coding.run import DocumentResult, RunResult
     from icap_coder.model import Codebook, Coding, Document
     from icap_coder.settings import Settings
+
+
+class Executor(str, Enum):
+    process = "process"
+    dask = "dask"
 
 
 @app.command()
@@ -67,13 +73,25 @@ def code(
     semantic_min_z: Annotated[float | None, typer.Option(
         "--semantic-min-z", help="How far (in standard deviations) above a code's usual similarity a segment "
                                  "must stand to get it suggested [default: 1].")] = None,
+    executor: Annotated[Executor | None, typer.Option(
+        "--executor", help="Where the work runs: process (worker processes here) or dask (a Dask cluster; "
+                           "pip install 'icap-coder[dask]') [default: process].")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="The Dask scheduler, e.g. tcp://HOST:8786 [default: a local cluster with --jobs "
+                            "workers].")] = None,
+    scheduler_file: Annotated[Path | None, typer.Option(
+        "--scheduler-file", help="The file `dask scheduler --scheduler-file` wrote, instead of --scheduler.")]
+        = None,
 ) -> None:
     """Code every segment of the transcripts and write the results folder (segments, codings, manifest)."""
     found, book, book_warnings, _ = project_and_codebook(paths, codebook, project)
     settings = found.settings(
         unit=unit.value if unit else None, lang=lang, interviewers=interviewer, code_interviewer=code_interviewer,
         cases_file=cases, tags_file=tags, min_score=min_score, jobs=jobs, semantic=semantic,
-        semantic_min_z=semantic_min_z)
+        semantic_min_z=semantic_min_z, executor=executor.value if executor else None, scheduler=scheduler,
+        scheduler_file=scheduler_file)
+    if (settings.scheduler or settings.scheduler_file) and settings.executor != "dask":
+        raise IcapError("--scheduler and --scheduler-file are for --executor dask")
     folder = out_dir or found.get("out") or Path("icap-results")
     for text in book_warnings if not quiet else []:
         warn(text)

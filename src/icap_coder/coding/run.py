@@ -8,11 +8,13 @@ as it is ready, in document order, so the caller can stream it to files.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,8 +157,16 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
     started = time.perf_counter()
     run_result = RunResult([], [], [], warnings, [], inputs=inputs)
     main_language = normalise_language(settings.lang) if settings.lang else codebook.languages[0]
-    results = executors.in_order(_process, jobs, workers, _init_worker, (codebook, settings, prepare, semantic),
-                                 warm_up=lambda: _matcher(main_language), fresh=semantic is not None)
+    state = (codebook, settings, prepare, semantic)
+    if settings.executor == "dask":
+        from icap_coder.coding import dask_executor
+
+        sent = ((job, job.path.read_bytes()) for job in jobs)  # read as each is sent: workers share no disk
+        results: Iterator[DocumentResult | SkippedFile] = dask_executor.in_order(
+            _process_sent, sent, workers, _init_worker, state, settings.scheduler, settings.scheduler_file)
+    else:
+        results = executors.in_order(_process, jobs, workers, _init_worker, state,
+                                     warm_up=lambda: _matcher(main_language), fresh=semantic is not None)
     for done, result in enumerate(results, start=1):
         if isinstance(result, SkippedFile):
             run_result.skipped.append(str(result))
@@ -228,6 +238,21 @@ def _process(job: _Job) -> DocumentResult | SkippedFile:
         return skipped
     if _state["prepare"] is not None:
         result.prepared = _state["prepare"](result)
+    return result
+
+
+def _process_sent(item: tuple[_Job, bytes]) -> DocumentResult | SkippedFile:
+    """A job whose document came as bytes (a Dask worker shares no disk with the client): written to a private
+    file of the same name, processed, and every message that names that file given the original path again."""
+    job, data = item
+    with tempfile.TemporaryDirectory(prefix="icap-") as folder:
+        local = Path(folder) / job.path.name
+        local.write_bytes(data)
+        result = _process(dataclasses.replace(job, path=local))
+    if isinstance(result, SkippedFile):
+        return SkippedFile(result.message.replace(str(local), str(job.path)),
+                           file=str(job.path) if result.file == str(local) else result.file, line=result.line)
+    result.warnings = [w.replace(str(local), str(job.path)) for w in result.warnings]
     return result
 
 
