@@ -158,3 +158,15 @@ def test_workers_start_fresh_after_the_model_ran_here(study):
                          capture_output=True, text=True, timeout=180)  # forked, it hung here (tried: 60 s)
     assert ran.returncode == 0, ran.stderr
     assert any(r["source"] == "semantic" for r in codings(study / "out"))
+
+
+@needs_model
+def test_review_shows_where_keywords_and_meaning_disagree_next(study):
+    ran = icap("review", str(study / "transcripts"), "--semantic", input="s\n" * 60)
+    assert ran.returncode == 0, ran.stderr
+    blocks = re.split(r"\n\[\d+/\d+\] ", ran.stdout)[1:]
+    kinds = [0 if "(suggested by meaning" in b else 1 if "the meaning points to another element: " in b else 2
+             for b in blocks]
+    assert kinds == sorted(kinds) and kinds.count(1) >= 1 and kinds.count(2) >= 1, kinds
+    plain = icap("review", str(study / "transcripts"), input="s\n" * 60).stdout
+    assert "the meaning points" not in plain and "(suggested by meaning" not in plain  # without --semantic

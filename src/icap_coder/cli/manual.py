@@ -155,7 +155,12 @@ def review(
         raise IcapError(f"--case {case}: no document of that case here; cases: {', '.join(sorted(cases)) or 'none'}")
     if code_name:
         code_name = resolve_code(book, code_name)[1]
-    items = items_to_review(result.documents, result.segments, result.codings, group, case, code_name)
+    meanings = None
+    if result.semantic is not None:
+        from icap_coder.coding.semantic import meanings as closest_codes_by_meaning
+
+        meanings = closest_codes_by_meaning(result.segments, result.semantic)
+    items = items_to_review(result.documents, result.segments, result.codings, group, case, code_name, meanings)
     if not items:
         chosen = " ".join(f"--{k} {v}" for k, v in (("group", group), ("code", code_name), ("case", case)) if v)
         made = [c for c in result.codings if (c.source in ("auto", "semantic") or "<-" in c.evidence)
@@ -205,6 +210,8 @@ def _show_item(item: Item, number: int, total: int, proposals: list[Coding], tal
     terms = {part.split(" <- ")[0] for c in proposals for part in c.evidence.split("; ") if " <- " in part}
     text.highlight_words(sorted(terms, key=len, reverse=True), style="bold reverse", case_sensitive=False)
     out.print(text, soft_wrap=False)  # wrapped at word boundaries, at the terminal's width
+    if item.meaning:
+        out.print(f"  the meaning points to another element: {item.meaning}", markup=False, soft_wrap=False)
     for n, coding in enumerate(proposals, start=1):
         kind = "   (suggested by meaning, not by keywords)" if coding.source == "semantic" else ""
         out.print(f"  {n}. {coding.group}/{coding.code}{kind}   [{coding.evidence}]", markup=False, soft_wrap=False)

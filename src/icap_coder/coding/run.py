@@ -57,6 +57,7 @@ class RunResult:
     manual: ManualCounts = field(default_factory=ManualCounts)
     inputs: list[dict[str, str]] = field(default_factory=list)  # cases and tags files read, with their hashes
     counts: Counter[str] = field(default_factory=Counter)  # documents, segments, codings: kept even when they are not
+    semantic: Any = None  # the fitted plan of suggestions by meaning, when the run made them
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
         semantic = _fit(paths, codebook, settings, by_meaning.plan_for(codebook, settings))
     workers = min(settings.jobs or os.cpu_count() or 1, len(jobs))
     started = time.perf_counter()
-    run_result = RunResult([], [], [], warnings, [], inputs=inputs)
+    run_result = RunResult([], [], [], warnings, [], inputs=inputs, semantic=semantic)
     main_language = normalise_language(settings.lang) if settings.lang else codebook.languages[0]
     state = (codebook, settings, prepare, semantic)
     if settings.executor == "dask":

@@ -176,3 +176,20 @@ def without_covered(codings: list[Coding]) -> list[Coding]:
     """After a person's codings are merged in: a suggestion only where nothing else coded the segment."""
     covered = {c.segment for c in codings if c.source != SOURCE}
     return [c for c in codings if c.source != SOURCE or c.segment not in covered]
+
+
+def meanings(segments: list[Segment], plan: Plan) -> dict[tuple[str, int], tuple[str, str, float]]:
+    """For each eligible segment: the code its meaning is closest to, standardised as in `suggest`, with its z
+    (whatever the threshold). What `icap review` needs to show first where keywords and meaning disagree."""
+    chosen = eligible(segments, plan)
+    if not chosen or plan.means is None or plan.spreads is None:
+        return {}
+    best, _ = _similarities(plan, [s.text for s in chosen])
+    numpy = _embedder().numpy
+    z = (best - numpy.asarray(plan.means, dtype=numpy.float32)) / numpy.asarray(plan.spreads, dtype=numpy.float32)
+    found = {}
+    for row, segment in enumerate(chosen):
+        column = int(z[row].argmax())
+        group, code = plan.codes[column]
+        found[(segment.document, segment.index)] = (group, code, round(float(z[row, column]), 2))
+    return found

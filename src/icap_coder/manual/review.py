@@ -31,6 +31,7 @@ class Item:
     segment: Segment
     proposals: list[Coding]
     question: Segment | None = None  # the interviewer's turn just before, shown first
+    meaning: str = ""  # where the keywords' element and the meaning's disagree: the code the meaning points to
 
 
 @dataclass
@@ -59,9 +60,11 @@ class Decision:
 
 
 def items_to_review(documents: list[Document], segments: list[Segment], codings: list[Coding],
-                    group: str | None = None, case: str | None = None, code: str | None = None) -> list[Item]:
+                    group: str | None = None, case: str | None = None, code: str | None = None,
+                    meanings: dict[tuple[str, int], tuple[str, str, float]] | None = None) -> list[Item]:
     """Segments with automatic codings or suggestions by meaning nobody has decided on yet, with the question
-    before. Segments with a suggestion come first: there the keywords found nothing and the meaning did."""
+    before. With suggestions by meaning, those come first (the keywords found nothing, the meaning did), then
+    segments whose keywords' element differs from the meaning's (`meanings`): there the keywords err most."""
     by_path = {d.path: d for d in documents}
     by_index = {(s.document, s.index): s for s in segments}
     pending: dict[tuple[str, int], list[Coding]] = {}
@@ -76,8 +79,17 @@ def items_to_review(documents: list[Document], segments: list[Segment], codings:
     for (doc, index), proposals in pending.items():
         question = next((by_index[(doc, i)] for i in range(index - 1, -1, -1)
                          if (doc, i) in by_index and by_index[(doc, i)].interviewer), None)
-        items.append(Item(by_path[doc], by_index[(doc, index)], proposals, question))
-    return sorted(items, key=lambda item: all(p.source != "semantic" for p in item.proposals))  # stable
+        item = Item(by_path[doc], by_index[(doc, index)], proposals, question)
+        primary = next((p for p in proposals if p.primary), None)
+        closest = (meanings or {}).get((doc, index))
+        if primary is not None and closest is not None and closest[0] != primary.group:
+            item.meaning = f"{closest[0]}/{closest[1]} (z {closest[2]:.2f})"
+        items.append(item)
+
+    def order(item: Item) -> int:
+        return 0 if any(p.source == "semantic" for p in item.proposals) else 1 if item.meaning else 2
+
+    return sorted(items, key=order)  # stable: document order within each kind
 
 
 class Session:
