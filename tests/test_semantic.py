@@ -54,6 +54,8 @@ def test_suggestions_are_marked_explained_and_only_where_nothing_else_coded(stud
         assert "<-" not in row["evidence"]  # never mistaken for a keyword match
         assert row["code"] not in ("Algemeen", "Overig")  # catch-alls without keywords are not suggested
     assert len({(r["document"], r["segment"]) for r in suggested}) == len(suggested)  # one per segment
+    counts = json.loads((study / "with" / "manifest.json").read_text(encoding="utf-8"))["counts"]
+    assert (counts["codings"], counts["suggestions"]) == (len(rows) - len(suggested), len(suggested))
 
 
 @needs_model

