@@ -312,8 +312,8 @@ def search_table(hits: list[Hit], query: str) -> Table:
         s = hit.segment
         start, end = hit.sentence
         words = f": {', '.join(hit.words)}" if hit.words else ""
-        where = escape(f"{s.document} #{s.index} · {s.speaker or '(no speaker)'}, {s.case} · "
-                       f"{hit.kind}{words} · z {hit.z:.2f}")
+        who = (s.speaker or "(no speaker)") + (f", {s.case}" if s.case else "")
+        where = escape(f"{s.document} #{s.index} · {who} · {hit.kind}{words} · z {hit.z:.2f}")
         text = (escape(s.text[:start]) + f"[bold]{escape(s.text[start:end])}[/bold]" + escape(s.text[end:]))
         table.add_row(str(hit.rank), f"[dim]{where}[/dim]\n{text}")
     return table
