@@ -22,7 +22,7 @@ from PIL import Image
 
 from conftest import EXAMPLES, icap
 from icap_coder.analysis.quotes import marks
-from icap_coder.export.heatmap import SCALES, width_cm
+from icap_coder.export.heatmap import SCALES
 from icap_coder.settings import paper_from_locale
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -175,7 +175,9 @@ def test_the_heatmap_has_a_title_a_legend_separate_scales_and_a_resolution(examp
     png = export(example_run, tmp_path, "h.png", command="compare")
     with Image.open(png) as image:
         assert [round(v) for v in image.info["dpi"]] == [192, 192]
-        assert abs(width_cm(png.read_bytes()) - image.width / 192 * 2.54) < 0.01
+        printed = Cm(image.width / 192 * 2.54)  # its size on paper at the resolution it says
+    picture = docx.Document(export(example_run, tmp_path, "h.docx", command="compare")).inline_shapes[0]
+    assert abs(picture.width - min(printed, Cm(16))) < Cm(0.01)  # the report prints it at that size
     svg = export(example_run, tmp_path, "h.svg", command="compare")
     root = ElementTree.parse(svg).getroot()
     texts = [t.text for t in root.iter(f"{SVG}text")]

@@ -94,6 +94,9 @@ class Codebook:
         return [code for group in self.groups for code in group.codes]
 
 
+SUGGESTED = "semantic"  # the source of a suggestion by meaning
+
+
 @dataclass(frozen=True)
 class Coding:
     """One code applied to one segment, with what made it fire."""
@@ -106,8 +109,13 @@ class Coding:
     end: int
     group: str
     code: str
-    source: str  # "auto", "manual", or "semantic" (a suggestion by meaning: not counted until a person accepts it)
+    source: str  # "auto", "manual", or SUGGESTED (a suggestion by meaning: not counted until a person accepts it)
     score: float
     evidence: str
     text: str
     primary: bool = False  # the segment's strongest automatic code (the one a single-label coder would give)
+
+    @property
+    def suggested(self) -> bool:
+        """A suggestion by meaning (`icap code --semantic`): shown, never counted, until a person accepts it."""
+        return self.source == SUGGESTED

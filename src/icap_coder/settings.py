@@ -122,7 +122,7 @@ def load_project(path: Path) -> Project:
         if value is None or value == "" or value == []:
             continue  # `lang:` with nothing after it: not set, the default applies
         values[key] = _convert(value, KEYS[key], path.parent, key, file, line)
-        if key in ("report_lang", "paper", "executor"):
+        if key in CHOICES:
             values[key] = values[key].lower()
         if key in CHOICES and values[key] not in CHOICES[key]:
             raise IcapError(f"{key} '{values[key]}' is not one of {', '.join(CHOICES[key])}", file=file, line=line)

@@ -37,7 +37,7 @@ class Filters:
             self.case is None or coding.case == self.case,
             self.speaker is None or coding.speaker == self.speaker,
             self.document is None or coding.document == self.document,
-            coding.source == self.source if self.source else coding.source != "semantic",
+            coding.source == self.source if self.source else not coding.suggested,
             not self.primary or coding.primary,
         ))
 

@@ -115,3 +115,16 @@ def marks(text: str, terms: list[str]) -> list[tuple[int, int]]:
             continue  # inside a longer match ("stip op de horizon" over "horizon")
         kept.append((start, end))
     return kept
+
+
+def pieces(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """`text` cut at the `marks` spans: (part, marked?) in order, what every renderer highlights from."""
+    parts, at = [], 0
+    for start, end in spans:
+        if start > at:
+            parts.append((text[at:start], False))
+        parts.append((text[start:end], True))
+        at = end
+    if at < len(text):
+        parts.append((text[at:], False))
+    return parts

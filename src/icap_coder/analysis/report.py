@@ -18,7 +18,7 @@ from icap_coder.analysis.agreement import AgreementBuilder, Unit, method_note, u
 from icap_coder.analysis.crosstab import NO_VALUE, TOTAL, CrossTab, Tabulator
 from icap_coder.analysis.dataset import Dataset
 from icap_coder.analysis.quotes import QuoteKeeper, best_quotes, evidence_terms, excerpt, marks
-from icap_coder.analysis.tables import Table, caption, wide
+from icap_coder.analysis.tables import Table, wide
 from icap_coder.model import Codebook, Coding, Document, Segment
 
 
@@ -44,16 +44,20 @@ class CaseBlock:
 @dataclass
 class Element:
     group: str
-    label: str  # in English; `labels` has every language the codebook gives
     definition: str
     terms: list[tuple[str, int]]
     cases: list[CaseBlock]
-    labels: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # the group's label per language
+
+    @property
+    def label(self) -> str:
+        """The English label, which the terminal shows beside the name."""
+        return self.labels.get("en", "")
 
 
 @dataclass
 class Report:
-    title: str
+    codebook: str
     by: str
     measure: str
     elements: list[Element]
@@ -61,9 +65,11 @@ class Report:
     method: dict[str, Any]  # the facts of the method appendix; `export.wording` words them in a language
     agreement: list[dict[str, Any]] = field(default_factory=list)  # group and overall rows, when people coded
     agreement_facts: dict[str, Any] = field(default_factory=dict)  # unit, units, documents, coders
-    codebook: str = ""
-    languages: list[str] = field(default_factory=list)  # the codebook's languages, the first its own
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+
+    @property
+    def title(self) -> str:
+        return f"Coding results: {self.codebook}"
 
     @property
     def agreement_note(self) -> str:
@@ -71,10 +77,6 @@ class Report:
 
     def comparison(self, marks: bool = True) -> Table:
         return wide(self.table, self.measure, marks=marks)
-
-    @property
-    def caption(self) -> str:
-        return caption(self.table, self.measure)
 
     def counts_table(self) -> Table:
         """Per element, code and case: segments, documents, respondents."""
@@ -88,8 +90,8 @@ class Report:
                  for e in self.elements for b in e.cases for q in b.quotes])
 
     def as_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "created": self.created, "elements": [asdict(e) for e in self.elements],
-                "method": self.method,
+        return {"title": self.title, "created": self.created,
+                "elements": [{**asdict(e), "label": e.label} for e in self.elements], "method": self.method,
                 **({"agreement": {"note": self.agreement_note, "rows": self.agreement}} if self.agreement else {})}
 
 
@@ -152,12 +154,10 @@ class ReportBuilder:
                                             text := excerpt(coding), marks(text, evidence_terms(coding))))
                 blocks.append(CaseBlock(case, numbers, chosen))
             group = groups.get(group_name)
-            elements.append(Element(group_name, group.label.get("en", "") if group else "",
-                                    group.definition if group else "",
+            elements.append(Element(group_name, group.definition if group else "",
                                     self.terms.get(group_name, Counter()).most_common(8), blocks,
                                     dict(group.label) if group else {}))
-        report = Report(f"Coding results: {self.codebook.name}", self.by, self.measure, elements, table, {},
-                        codebook=self.codebook.name, languages=list(self.codebook.languages))
+        report = Report(self.codebook.name, self.by, self.measure, elements, table, {})
         report.method = {
             "codebook": meta.get("codebook", self.codebook.name),
             "codebook_version": str(meta.get("codebook_version", "")),

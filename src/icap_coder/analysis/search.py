@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from icap_coder.coding import nlp
+from icap_coder.coding.semantic import closest_sentence, meaningful
 from icap_coder.model import Segment
 
 WORDS_BONUS = 1.0  # in standard deviations of similarity, for holding every content word of the query
@@ -50,18 +51,9 @@ class Hit:
                 "text": s.text}
 
 
-MIN_WORDS = 5  # "Ja, zeker." or a title line: too short to mean anything on its own
-
-
-def searchable(segments: list[Segment]) -> list[Segment]:
-    """What a search looks through: respondents' segments of five words or more (interviewer turns and
-    one-line answers are context, not findings)."""
-    return [s for s in segments if not s.interviewer and len(s.text.split()) >= MIN_WORDS]
-
-
 def search(segments: list[Segment], embedder: Any, query: str, top: int = 10) -> list[Hit]:
     """The `top` segments for `query`, best first; ties go to document order."""
-    pool = searchable(segments)
+    pool = meaningful(segments)  # interviewer turns and one-line answers are context, not findings
     if not pool:
         return []
     vectors = embedder.passages([s.text for s in pool])
@@ -83,19 +75,9 @@ def search(segments: list[Segment], embedder: Any, query: str, top: int = 10) ->
     chosen = sorted(score, key=lambda i: (-score[i], i))[:top]
     hits = [Hit(rank, pool[i], float(similarity[i]), float(z[i]), score[i], words.get(i, []))
             for rank, i in enumerate(chosen, start=1)]
-    for hit in hits:
-        hit.sentence = best_sentence(hit.segment, embedder, wanted)
+    for hit in hits:  # the sentence closest to the query: what a person reads first
+        hit.sentence = closest_sentence(hit.segment, lambda texts: embedder.passages(texts) @ wanted)
     return hits
-
-
-def best_sentence(segment: Segment, embedder: Any, wanted: Any) -> tuple[int, int]:
-    """The sentence of the segment closest to the query: what a person reads first."""
-    language = segment.language if segment.language in nlp.LANGUAGES else "nl"
-    spans = [(a, b) for a, b in nlp.split_sentences(segment.text, language) if segment.text[a:b].strip()]
-    if len(spans) <= 1:
-        return spans[0] if spans else (0, len(segment.text))
-    vectors = embedder.passages([segment.text[a:b] for a, b in spans])
-    return spans[int((vectors @ wanted).argmax())]
 
 
 def quote_segment(segments: list[Segment], document: str, quote: str) -> Segment:

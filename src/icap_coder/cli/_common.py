@@ -319,7 +319,7 @@ def stream_into(paths: list[Path], codebook: Path | None, project: Path | None, 
         counts["segments"] += len(segments)
         if filters.keep_document(document):
             kept = [c for c in codings if filters.keep(c)]
-            counted = [c for c in codings if c.source != "semantic"]  # suggestions are not codings
+            counted = [c for c in codings if not c.suggested]  # the denominators count codings only
             for consumer in consumers:
                 consumer.add(document, kept, counted)
                 if hasattr(consumer, "segments"):  # e.g. the report's agreement between people

@@ -104,8 +104,7 @@ def code(
 
     tabulator = Tabulator(book, "case")  # the summary table, built as documents finish
     printer = CodingPrinter(fmt)
-    counted = Counted(tabulator)
-    result = _run_and_write(folder, paths, book, settings, quiet, cell_guard, inputs, [counted, printer])
+    result = _run_and_write(folder, paths, book, settings, quiet, cell_guard, inputs, [Counted(tabulator), printer])
     printer.close()
     for text in (result.skipped + result.warnings) if not quiet else []:
         warn(text)
@@ -119,10 +118,10 @@ def code(
     if not quiet:
         manual, counts = result.manual, result.counts
         message(f"icap: {plural(counts['documents'], 'document')}, {plural(counts['segments'], 'segment')}, "
-                f"{plural(counts['codings'] - counted.suggestions, 'coding')} ({manual.manual} manual, "
+                f"{plural(counts['codings'], 'coding')} ({manual.manual} manual, "
                 f"{manual.rejected} automatic rejected) -> {folder}/")
         if settings.semantic:
-            message(f"icap: {plural(counted.suggestions, 'suggestion')} by meaning where the keywords coded "
+            message(f"icap: {plural(counts['suggestions'], 'suggestion')} by meaning where the keywords coded "
                     "nothing (source 'semantic'; not counted in any table until accepted in `icap review`)")
 
 
@@ -131,12 +130,9 @@ class Counted:
 
     def __init__(self, table: Any):
         self.table = table
-        self.suggestions = 0
 
     def add(self, document: Document, codings: list[Coding]) -> None:
-        kept = [c for c in codings if c.source != "semantic"]
-        self.suggestions += len(codings) - len(kept)
-        self.table.add(document, kept)
+        self.table.add(document, [c for c in codings if not c.suggested])
 
 
 class CodingPrinter:

@@ -163,7 +163,7 @@ def review(
     items = items_to_review(result.documents, result.segments, result.codings, group, case, code_name, meanings)
     if not items:
         chosen = " ".join(f"--{k} {v}" for k, v in (("group", group), ("code", code_name), ("case", case)) if v)
-        made = [c for c in result.codings if (c.source in ("auto", "semantic") or "<-" in c.evidence)
+        made = [c for c in result.codings if (c.source == "auto" or c.suggested or "<-" in c.evidence)
                 and (not group or c.group == group) and (not code_name or c.code == code_name)
                 and (not case or c.case == case)]  # automatic codings the filter matches, decided or not
         if made:
@@ -213,7 +213,7 @@ def _show_item(item: Item, number: int, total: int, proposals: list[Coding], tal
     if item.meaning:
         out.print(f"  the meaning points to another element: {item.meaning}", markup=False, soft_wrap=False)
     for n, coding in enumerate(proposals, start=1):
-        kind = "   (suggested by meaning, not by keywords)" if coding.source == "semantic" else ""
+        kind = "   (suggested by meaning, not by keywords)" if coding.suggested else ""
         out.print(f"  {n}. {coding.group}/{coding.code}{kind}   [{coding.evidence}]", markup=False, soft_wrap=False)
 
 

@@ -61,10 +61,11 @@ def search(
     Interviewer turns are not searched. Each hit says whether it matched by meaning alone or also by the
     query's words.
     """
-    from icap_coder.analysis.search import quote_segment, searchable
+    from icap_coder.analysis.search import quote_segment
     from icap_coder.analysis.search import search as ranked
     from icap_coder.coding import embeddings
     from icap_coder.coding.run import run
+    from icap_coder.coding.semantic import meaningful
 
     if not embeddings.available():
         raise IcapError(f"search by meaning needs the optional model: {embeddings.INSTALL}")
@@ -105,7 +106,7 @@ def search(
         query = quote
         segments = [s for s in segments if (s.document, s.index) != (source.document, source.index)]
     hits = ranked(segments, embedder, query, top)
-    message(f"icap: {plural(len(hits), 'hit')} among {plural(len(searchable(segments)), 'segment')} "
+    message(f"icap: {plural(len(hits), 'hit')} among {plural(len(meaningful(segments)), 'segment')} "
             f"({embedder.name}; {embedder.computed} texts encoded, the rest from the cache)")
     if fmt is OutputFormat.table:
         from icap_coder.cli.render import search_table

@@ -176,7 +176,9 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
         if isinstance(result, SkippedFile):
             run_result.skipped.append(str(result))
         else:
-            run_result.counts.update(documents=1, segments=len(result.segments), codings=len(result.codings))
+            suggested = sum(c.suggested for c in result.codings)
+            run_result.counts.update(documents=1, segments=len(result.segments),
+                                     codings=len(result.codings) - suggested, suggestions=suggested)
             if keep:
                 run_result.documents.append(result.document)
                 run_result.segments.extend(result.segments)

@@ -22,15 +22,15 @@ document at a time in both.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from icap_coder.coding import embeddings, nlp
-from icap_coder.model import Codebook, Coding, Document, Segment
+from icap_coder.model import SUGGESTED, Codebook, Coding, Document, Segment
 from icap_coder.settings import Settings
 
 MIN_WORDS = 5  # "Ja, zeker." says nothing a code could be suggested for
-SOURCE = "semantic"
 
 
 @dataclass
@@ -90,8 +90,23 @@ def plan_for(codebook: Codebook, settings: Settings) -> Plan:
     return Plan(codes, texts, settings.semantic_min_z, settings.code_interviewer, model=embeddings.model_name())
 
 
+def meaningful(segments: list[Segment], interviewers: bool = False) -> list[Segment]:
+    """What meaning is looked for in (by suggestions and by `icap search`): respondents' segments (and with
+    `interviewers`, the interviewers' too) of five words or more."""
+    return [s for s in segments if (interviewers or not s.interviewer) and len(s.text.split()) >= MIN_WORDS]
+
+
 def eligible(segments: list[Segment], plan: Plan) -> list[Segment]:
-    return [s for s in segments if (plan.code_interviewer or not s.interviewer) and len(s.text.split()) >= MIN_WORDS]
+    return meaningful(segments, plan.code_interviewer)
+
+
+def closest_sentence(segment: Segment, score: Callable[[list[str]], Any]) -> tuple[int, int]:
+    """The span (in segment.text) of the sentence `score` rates highest; the whole text if it is one sentence."""
+    language = segment.language if segment.language in nlp.LANGUAGES else "nl"
+    spans = [(a, b) for a, b in nlp.split_sentences(segment.text, language) if segment.text[a:b].strip()]
+    if len(spans) <= 1:
+        return spans[0] if spans else (0, len(segment.text))
+    return spans[int(score([segment.text[a:b] for a, b in spans]).argmax())]
 
 
 _worker: dict[str, Any] = {}
@@ -149,21 +164,16 @@ def suggest(document: Document, segments: list[Segment], automatic: list[Coding]
         group, code = plan.codes[column]
         nearest = plan.texts[column][int(scores[row, starts[column]:starts[column + 1]].argmax())]
         evidence = (f"semantic: {plan.model}; z {float(z[row, column]):.2f} over this run; "
-                    f"sentence: “{_closest_sentence(segment, column, plan)}”; nearest codebook text: "
+                    f"sentence: “{_sentence(segment, column, plan)}”; nearest codebook text: "
                     f"“{_short(nearest)}”")
         suggestions.append(Coding(document.path, document.case, segment.speaker, segment.index, segment.start,
-                                  segment.end, group, code, SOURCE, round(float(z[row, column]), 3), evidence,
+                                  segment.end, group, code, SUGGESTED, round(float(z[row, column]), 3), evidence,
                                   segment.text))
     return suggestions
 
 
-def _closest_sentence(segment: Segment, column: int, plan: Plan) -> str:
-    language = segment.language if segment.language in nlp.LANGUAGES else "nl"
-    spans = [(a, b) for a, b in nlp.split_sentences(segment.text, language) if segment.text[a:b].strip()]
-    if len(spans) <= 1:
-        return _short(segment.text)
-    best, _ = _similarities(plan, [segment.text[a:b] for a, b in spans])
-    a, b = spans[int(best[:, column].argmax())]
+def _sentence(segment: Segment, column: int, plan: Plan) -> str:
+    a, b = closest_sentence(segment, lambda texts: _similarities(plan, texts)[0][:, column])
     return _short(segment.text[a:b])
 
 
@@ -174,8 +184,8 @@ def _short(text: str, limit: int = 120) -> str:
 
 def without_covered(codings: list[Coding]) -> list[Coding]:
     """After a person's codings are merged in: a suggestion only where nothing else coded the segment."""
-    covered = {c.segment for c in codings if c.source != SOURCE}
-    return [c for c in codings if c.source != SOURCE or c.segment not in covered]
+    covered = {c.segment for c in codings if not c.suggested}
+    return [c for c in codings if not c.suggested or c.segment not in covered]
 
 
 def meanings(segments: list[Segment], plan: Plan) -> dict[tuple[str, int], tuple[str, str, float]]:

@@ -32,6 +32,15 @@ def unguard(value: str) -> str:
     return value[1:] if value.startswith("'") and RUNS_AS_FORMULA.match(value) else value
 
 
+FIGURE = re.compile(r"^-?\d+(\.\d+)?%?( / -?\d+(\.\d+)?)*$")  # 0.59, 2 / 1, 40%: figures shown as text
+MARKS = ("✓", "–", "n/a", "")
+
+
+def is_figure(value: Any) -> bool:
+    """A cell that is a number (or a mark in a column of them): aligned right in every report."""
+    return isinstance(value, (int, float)) or str(value) in MARKS or bool(FIGURE.match(str(value)))
+
+
 def printable(value: Any) -> Any:
     """Text XML can hold: control characters replaced; anything not text is returned as it is."""
     return CONTROL.sub("\ufffd", value) if isinstance(value, str) else value

@@ -10,18 +10,16 @@ update fields.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
-from icap_coder.export.cells import printable
+from icap_coder.analysis.quotes import pieces
+from icap_coder.export.cells import is_figure, printable
 from icap_coder.export.wording import Wording
 
 PAPERS = {"a4": (21.0, 29.7, 2.5), "letter": (21.59, 27.94, 2.54)}  # width, height, margin in cm
 TABLE_FONT_PT = 9
 _PADDING_PT = 12  # a cell's left and right margins together, with a little room
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?%?( / -?\d+(\.\d+)?)*$")  # 0.59, 2 / 1, 40%: figures shown as text
-MARKS = ("✓", "–", "n/a", "")
 
 
 def page(document: Any, paper: str, landscape: bool = False) -> float:
@@ -68,10 +66,6 @@ def caption(document: Any, words: Wording, kind: str, number: int, text: str) ->
     field.append(run)
     paragraph._p.append(field)
     paragraph.add_run(printable(f" – {text}"))
-
-
-def is_figure(value: Any) -> bool:
-    return isinstance(value, (int, float)) or str(value) in MARKS or bool(_NUMBER.match(str(value)))
 
 
 MONO_PT = 7.5
@@ -179,16 +173,10 @@ def table(document: Any, header: Sequence[str], rows: Sequence[Sequence[Any]], a
     return grid
 
 
-def text_with_marks(paragraph: Any, text: str, marks: Sequence[tuple[int, int]]) -> None:
+def text_with_marks(paragraph: Any, text: str, marks: list[tuple[int, int]]) -> None:
     """`text` as runs, the spans in `marks` bold: the words that made the code fire, seen at a glance."""
-    at = 0
-    for start, end in marks:
-        if start > at:
-            paragraph.add_run(printable(text[at:start]))
-        paragraph.add_run(printable(text[start:end])).bold = True
-        at = end
-    if at < len(text):
-        paragraph.add_run(printable(text[at:]))
+    for part, marked in pieces(text, marks):
+        paragraph.add_run(printable(part)).bold = marked or None
 
 
 def table_of_contents(document: Any, words: Wording, entries: Sequence[tuple[int, str]]) -> None:

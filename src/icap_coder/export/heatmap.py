@@ -9,7 +9,6 @@ the dark and leave the codes pale. The Total column is grey and apart.
 from __future__ import annotations
 
 import io
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -206,14 +205,6 @@ def png_bytes(table: CrossTab, measure: str, words: Wording | None = None, scale
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", dpi=(DPI * scale, DPI * scale))
     return buffer.getvalue()
-
-
-def width_cm(png: bytes) -> float:
-    """How wide a PNG prints, from its pixels and its pHYs resolution (96 dpi when it has none)."""
-    width = struct.unpack(">I", png[16:20])[0]
-    at = png.find(b"pHYs")
-    per_metre = struct.unpack(">I", png[at + 4:at + 8])[0] if at > 0 else round(DPI / 0.0254)
-    return width / per_metre * 100
 
 
 def write(path: Path, table: CrossTab, measure: str, words: Wording | None = None) -> None:

@@ -31,8 +31,8 @@ def document_entry(result: DocumentResult) -> dict[str, Any]:
     d = result.document
     return {"document": d.path, "sha256": d.sha256, "format": d.format, "case": d.case, "language": d.language,
             "attributes": d.attributes, "characters": len(d.text), "segments": len(result.segments),
-            "codings": sum(c.source != "semantic" for c in result.codings),
-            "suggestions": sum(c.source == "semantic" for c in result.codings),
+            "codings": sum(not c.suggested for c in result.codings),
+            "suggestions": sum(c.suggested for c in result.codings),
             "speakers": sorted({t.speaker for t in d.turns if t.speaker}),
             "interviewers": interviewers(result), "encoding": d.encoding, "layout": d.layout,
             "text_sha256": hashlib.sha256(d.text.encode("utf-8")).hexdigest(),

@@ -22,7 +22,7 @@ def write(path: Path, report: Report, words: Wording | None = None, paper: str =
     document = docx.Document()
     width = layout.page(document, paper)
     layout.styles(document)
-    title = words("title", name=report.codebook or report.title)
+    title = words("title", name=report.codebook)
     document.core_properties.title = printable(title)
     document.core_properties.language = words.language
     document.add_heading(printable(title), level=0)
@@ -59,7 +59,9 @@ def write(path: Path, report: Report, words: Wording | None = None, paper: str =
                   ["code" if code else "group" for code, *_ in block.numbers])
             for quote in block.quotes:
                 paragraph = document.add_paragraph(style="Quote")
-                layout.text_with_marks(paragraph, f"“{quote.text}”", [(a + 1, b + 1) for a, b in quote.marks])
+                paragraph.add_run("“")
+                layout.text_with_marks(paragraph, quote.text, quote.marks)
+                paragraph.add_run("”")
                 source = paragraph.add_run(printable(f"  — {quote.respondent}, {quote.code}"
                                                      + (f", {words('manual')}" if quote.source == "manual" else "")))
                 source.italic = True
@@ -72,8 +74,9 @@ def write(path: Path, report: Report, words: Wording | None = None, paper: str =
           ["code" if code else "group" for _, code, *_ in rows])
     document.add_paragraph().add_run(printable(words.measure_note(report.measure))).italic = True
     layout.caption(document, words, "figure", 1, words("heatmap_caption", what=what))
-    picture = heatmap.png_bytes(report.table, report.measure, words)
-    document.add_picture(io.BytesIO(picture), width=Cm(min(width, heatmap.width_cm(picture))))
+    picture = document.add_picture(io.BytesIO(heatmap.png_bytes(report.table, report.measure, words)))
+    if picture.width > Cm(width):  # python-docx sized it from the PNG's resolution: print size, unless too wide
+        picture.height, picture.width = round(picture.height * Cm(width) / picture.width), Cm(width)
     if report.agreement:
         document.add_heading(words("agreement"), level=1)
         document.add_paragraph(printable(words.agreement_note(report.agreement_facts)))

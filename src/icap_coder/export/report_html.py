@@ -10,12 +10,12 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from icap_coder.analysis.quotes import pieces
 from icap_coder.analysis.report import Report
 from icap_coder.atomic import write_text_atomic
 from icap_coder.export import heatmap
 from icap_coder.export.agreement import display_table
-from icap_coder.export.cells import printable
-from icap_coder.export.docx_layout import is_figure
+from icap_coder.export.cells import is_figure, printable
 from icap_coder.export.wording import Wording
 
 STYLE = """body{font-family:Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
@@ -38,11 +38,7 @@ def escape(value: str) -> str:
 
 def marked(text: str, marks: list[tuple[int, int]]) -> str:
     """`text` as HTML with the spans in `marks` in <mark>."""
-    parts, at = [], 0
-    for start, end in marks:
-        parts += [escape(text[at:start]), f"<mark>{escape(text[start:end])}</mark>"]
-        at = end
-    return "".join(parts) + escape(text[at:])
+    return "".join(f"<mark>{escape(part)}</mark>" if marked else escape(part) for part, marked in pieces(text, marks))
 
 
 def table(header: list, rows: list[list], caption: str = "", levels: list[str] | None = None) -> str:
@@ -69,7 +65,7 @@ def render(report: Report, words: Wording | None = None) -> str:
         number += 1
         return words.caption("table", number, text)
 
-    title = words("title", name=report.codebook or report.title)
+    title = words("title", name=report.codebook)
     parts = [f"<!DOCTYPE html><html lang='{words.language}'><head><meta charset='utf-8'>"
              f"<title>{escape(title)}</title><style>{STYLE}</style></head><body><h1>{escape(title)}</h1>"
              f"<p class='note'>{escape(words('generated', date=report.created, tool=report.method.get('made_with')))}"

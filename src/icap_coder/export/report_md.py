@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from icap_coder.analysis.quotes import pieces
 from icap_coder.analysis.report import Report
 from icap_coder.atomic import write_text_atomic
 from icap_coder.export.agreement import display_table
@@ -20,11 +21,7 @@ def text(value: str) -> str:
 
 def marked(value: str, marks: list[tuple[int, int]]) -> str:
     """The quote with its matched words in bold."""
-    parts, at = [], 0
-    for start, end in marks:
-        parts += [text(value[at:start]), f"**{text(value[start:end])}**"]
-        at = end
-    return "".join(parts) + text(value[at:])
+    return "".join(f"**{text(part)}**" if marked else text(part) for part, marked in pieces(value, marks))
 
 
 def markdown(report: Report, words: Wording | None = None) -> str:
@@ -36,7 +33,7 @@ def markdown(report: Report, words: Wording | None = None) -> str:
         number += 1
         return [f"**{text(words.caption('table', number, what))}**", ""]
 
-    lines = [f"# {text(words('title', name=report.codebook or report.title))}", "",
+    lines = [f"# {text(words('title', name=report.codebook))}", "",
              f"_{text(words('generated', date=report.created, tool=report.method.get('made_with')))}_", ""]
     columns = [words.column(c) for c in ("code", "segments", "documents", "respondents", "primary")]
     for element in report.elements:

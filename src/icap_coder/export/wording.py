@@ -216,6 +216,5 @@ class Wording:
 
 def for_codebook(languages: list[str], chosen: str | None = None) -> Wording:
     """The wording a flag chose, else the codebook's own (first) language, else English."""
-    if chosen:
-        return Wording(chosen)
-    return Wording(next((lang for lang in languages[:1] if lang in LANGUAGES), "en"))
+    own = languages[0] if languages and languages[0] in LANGUAGES else "en"
+    return Wording(chosen or own)

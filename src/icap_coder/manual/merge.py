@@ -99,6 +99,9 @@ def check_code(codebook: Codebook, name: str, new: bool = False) -> None:
                     + "; a new inductive code needs --new (or write it under an existing code, as Overig/NAME)")
 
 
+SUGGESTION_MEMO = "a suggestion by meaning"  # on a review's tag, so a run without --semantic knows what it decided
+
+
 def typo_note(codebook: Codebook, name: str) -> str:
     """For a code outside the codebook that looks like a slip of the pen: what it resembles ("" otherwise)."""
     if resolve_code(codebook, name)[2] or is_sub_code(codebook, name):
@@ -128,7 +131,7 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
         key = (segment.index, group, code)
         if key in rows and rows[key].source == "auto":
             evidence = f"{evidence}; auto: {rows[key].evidence}"
-        elif key in rows and rows[key].source == "semantic":  # a suggestion by meaning, accepted
+        elif key in rows and rows[key].suggested:  # a suggestion by meaning, accepted
             evidence = f"{evidence}; {rows[key].evidence}"
             rows[key] = replace(rows[key], score=1.0)
         elif key in rows:  # the same coding by another marker or person: one row that names each of them
@@ -177,11 +180,11 @@ def merge(document: Document, segments: list[Segment], auto: list[Coding], marke
                                               "group": group, "code": code,
                                               "evidence": removed.evidence,
                                               "by": f"{tag.coder or 'unknown'} ({where})"})
-                elif removed is not None and removed.source == "semantic":
+                elif removed is not None and removed.suggested:
                     pass  # a suggestion by meaning, turned down: it is not made again
                 elif removed is not None:
                     rows[(segment.index, group, code)] = removed  # a person's coding is not rejected by rule
-                elif not tag.memo.startswith("a suggestion by meaning"):  # off in this run: nothing to say
+                elif not tag.memo.startswith(SUGGESTION_MEMO):  # suggestions are off in this run: nothing to say
                     warnings.append(f"{where}: nothing to reject: '{tag.code}' was not coded there")
             else:
                 verb = "confirmed" if tag.action == "confirm" else "tagged"

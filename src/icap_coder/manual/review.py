@@ -17,7 +17,7 @@ from pathlib import Path
 
 from icap_coder.errors import IcapError
 from icap_coder.manual import tagging
-from icap_coder.manual.merge import check_code
+from icap_coder.manual.merge import SUGGESTION_MEMO, check_code
 from icap_coder.manual.tagsfile import Tag
 from icap_coder.model import Codebook, Coding, Document, Segment
 
@@ -46,9 +46,6 @@ class Tally:
         return self.confirmed + self.rejected + self.added
 
 
-SUGGESTION_MEMO = "a suggestion by meaning"  # on its tag, so a run without --semantic knows what it decided
-
-
 @dataclass
 class Decision:
     """One entry written to the tags file, kept so that `u` can take it back."""
@@ -69,7 +66,8 @@ def items_to_review(documents: list[Document], segments: list[Segment], codings:
     by_index = {(s.document, s.index): s for s in segments}
     pending: dict[tuple[str, int], list[Coding]] = {}
     for coding in codings:
-        if coding.source not in ("auto", "semantic") or (group and coding.group != group) or (code and code not in (
+        proposed = coding.source == "auto" or coding.suggested
+        if not proposed or (group and coding.group != group) or (code and code not in (
                 coding.code, f"{coding.group}/{coding.code}")):
             continue
         if case and coding.case != case:
@@ -87,7 +85,7 @@ def items_to_review(documents: list[Document], segments: list[Segment], codings:
         items.append(item)
 
     def order(item: Item) -> int:
-        return 0 if any(p.source == "semantic" for p in item.proposals) else 1 if item.meaning else 2
+        return 0 if any(p.suggested for p in item.proposals) else 1 if item.meaning else 2
 
     return sorted(items, key=order)  # stable: document order within each kind
 
@@ -173,7 +171,7 @@ class Session:
                proposal: Coding | None = None) -> None:
         document, segment = item.document, item.segment
         place = tagging.Place(self.root / document.path, document.path, self.tags_path, document.text)
-        memo = SUGGESTION_MEMO if proposal is not None and proposal.source == "semantic" else ""
+        memo = SUGGESTION_MEMO if proposal is not None and proposal.suggested else ""
         tag, new_code = tagging.new_tag(place, self.codebook, code, segment.start, segment.end, action, self.coder,
                                         memo, new=new)
         tagging.add(place, tag)
