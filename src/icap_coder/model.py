@@ -119,3 +119,9 @@ class Coding:
     def suggested(self) -> bool:
         """A suggestion by meaning (`icap code --semantic`): shown, never counted, until a person accepts it."""
         return self.source == SUGGESTED
+
+    @property
+    def terms(self) -> list[str]:
+        """The words of the text that made a keyword rule fire, in the order the evidence names them
+        (evidence reads "term <- pattern; term <- pattern"; other notes in it are not terms)."""
+        return [part.split(" <- ")[0].strip() for part in self.evidence.split("; ") if " <- " in part]

@@ -166,7 +166,8 @@ def from_run(result: RunResult, codebook: Codebook, unit: str) -> Dataset:
     """The dataset of a run that just happened (transcripts coded in this command)."""
     return of(codebook, result.documents, result.segments, result.codings, result.manual.rejected, {
         "codebook": codebook.name, "codebook_version": codebook.version, "codebook_sha256": codebook.sha256,
-        "codebook_path": codebook.source, "unit": unit}, result.skipped + result.warnings)
+        "codebook_path": codebook.source, "unit": unit,
+        "semantic": result.semantic is not None}, result.skipped + result.warnings)
 
 
 def of(codebook: Codebook, documents: list[Document], segments: list[Segment], codings: list[Coding],

@@ -13,13 +13,9 @@ from icap_coder.model import Coding
 def top_terms(codings: list[Coding], n: int = 5) -> list[tuple[str, int]]:
     terms: Counter = Counter()
     for coding in codings:
-        for term in evidence_terms(coding):
+        for term in coding.terms:
             terms[term] += 1
     return terms.most_common(n)
-
-
-def evidence_terms(coding: Coding) -> list[str]:
-    return [part.split(" <- ")[0].strip() for part in coding.evidence.split("; ") if " <- " in part]
 
 
 def rank(c: Coding) -> tuple[Any, ...]:
@@ -91,7 +87,7 @@ def excerpt(coding: Coding, width: int = 320) -> str:
     text = " ".join(coding.text.split())
     if len(text) <= width:
         return text
-    terms = evidence_terms(coding)
+    terms = coding.terms
     at = min((m.start() for t in terms for m in [re.search(re.escape(t), text, re.IGNORECASE)] if m), default=0)
     start = max(0, min(at - width // 3, len(text) - width))
     start = text.rfind(" ", 0, start) + 1 if start else 0

@@ -17,7 +17,7 @@ from icap_coder import __version__
 from icap_coder.analysis.agreement import AgreementBuilder, Unit, method_note, units_from_evidence
 from icap_coder.analysis.crosstab import NO_VALUE, TOTAL, CrossTab, Tabulator
 from icap_coder.analysis.dataset import Dataset
-from icap_coder.analysis.quotes import QuoteKeeper, best_quotes, evidence_terms, excerpt, marks
+from icap_coder.analysis.quotes import QuoteKeeper, best_quotes, excerpt, marks
 from icap_coder.analysis.tables import Table, wide
 from icap_coder.model import Codebook, Coding, Document, Segment
 
@@ -125,7 +125,7 @@ class ReportBuilder:
             self.respondent[document.path] = document.respondent
         cells: dict[tuple[str, str, str], list[Coding]] = {}
         for coding in codings:
-            self.terms.setdefault(coding.group, Counter()).update(evidence_terms(coding))
+            self.terms.setdefault(coding.group, Counter()).update(coding.terms)
             self.automatic += coding.source == "auto"
             self.manual += coding.source == "manual"
             cells.setdefault((coding.group, coding.code, coding.case or NO_VALUE), []).append(coding)
@@ -151,7 +151,7 @@ class ReportBuilder:
                         quoted.add((coding.document, coding.segment))
                         chosen.append(Quote(code, self.respondent.get(coding.document, coding.document),
                                             coding.speaker, coding.document, coding.segment, coding.source,
-                                            text := excerpt(coding), marks(text, evidence_terms(coding))))
+                                            text := excerpt(coding), marks(text, coding.terms)))
                 blocks.append(CaseBlock(case, numbers, chosen))
             group = groups.get(group_name)
             elements.append(Element(group_name, group.definition if group else "",
@@ -168,6 +168,7 @@ class ReportBuilder:
             "automatic": self.automatic,
             "manual": self.manual,
             "rejected": meta.get("rejected", 0) or 0,
+            "primary": "meaning" if meta.get("semantic") else "keywords",  # how level keyword codes were decided
             "filters": meta.get("filters") or "",
             "coded_at": _when(meta.get("coded_at")) or report.created,  # coded in this run: now
             "made_with": f"icap-coder {__version__}",

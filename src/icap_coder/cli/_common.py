@@ -338,7 +338,7 @@ def stream_into(paths: list[Path], codebook: Path | None, project: Path | None, 
         result = run(paths, book, settings, keep=False,
                      sink=lambda r: handle(r.document, r.segments, r.codings))
         meta = {"codebook": book.name, "codebook_version": book.version, "codebook_sha256": book.sha256,
-                "codebook_path": book.source, "unit": settings.unit}
+                "codebook_path": book.source, "unit": settings.unit, "semantic": settings.semantic}
         warnings = result.skipped + result.warnings
         rejected.append(result.manual.rejected)
     for text in warnings:  # a tag not applied, a file skipped: the tables are short of it

@@ -323,6 +323,7 @@ def process_document(path: Path, relative: str, sheet_row: dict[str, str], codeb
     if semantic is not None:
         from icap_coder.coding import semantic as by_meaning
 
+        codings = by_meaning.break_ties(segments, codings, semantic)
         codings = codings + by_meaning.suggest(document, segments, codings, semantic)  # before rejections apply
     markers = raw.markers if settings.manual else []
     tags = (tags or []) if settings.manual else []

@@ -1,4 +1,4 @@
-"""Suggestions by meaning for what the keywords left uncoded: `icap code --semantic`.
+"""Suggestions by meaning for what the keywords left uncoded, and ties broken by it: `icap code --semantic`.
 
 Keywords decide. For a segment no rule coded (a respondent's, five words or
 more), the meaning of the segment is compared with every code's codebook text:
@@ -6,7 +6,9 @@ its label and definition, and each of its `examples:`. A code's similarity is it
 best match among those texts. Similarities are standardised per code over the
 whole run (z), because e5's raw cosines sit in a narrow band and some codes are
 close to everything; a code is suggested when its z is the segment's highest and
-reaches `min_z` (1.0 by default, `semantic_min_z` in icap.yaml).
+reaches `min_z` (1.0 by default, `semantic_min_z` in icap.yaml). Where keyword
+codes are level for a segment, the one closest in meaning becomes its primary
+code (`break_ties`); which codes apply does not change.
 
 A suggestion is a `Coding` with source `semantic`. It is not a coding: every
 table leaves it out until a person accepts it in `icap review`. Its evidence
@@ -16,14 +18,13 @@ codebook text it is nearest to; it never looks like a keyword match ("<-").
 Standardising over the run needs two passes: `run.run` goes over the documents
 once for the similarities' mean and spread per code (`profile`; the vectors go to
 the disk cache), then the real run suggests with them (`suggest`), reading the
-vectors back. Memory holds one
-document at a time in both.
+vectors back. Memory holds one document at a time in both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from icap_coder.coding import embeddings, nlp
@@ -146,17 +147,26 @@ def profile(segments: list[Segment], plan: Plan) -> Stats:
     return Stats(len(chosen), [float(v) for v in best.sum(axis=0)], [float(v) for v in (best * best).sum(axis=0)])
 
 
+def _standardised(plan: Plan, segments: list[Segment]) -> tuple[Any, Any]:
+    """(segments x codes) z-scores over the run, and the raw cosines against every codebook text."""
+    best, scores = _similarities(plan, [s.text for s in segments])
+    numpy = _embedder().numpy
+    assert plan.means is not None and plan.spreads is not None
+    z = (best - numpy.asarray(plan.means, dtype=numpy.float32)) / numpy.asarray(plan.spreads, dtype=numpy.float32)
+    return z, scores
+
+
 def suggest(document: Document, segments: list[Segment], automatic: list[Coding], plan: Plan) -> list[Coding]:
     """The second pass, in the worker: a suggestion for each uncoded segment whose best code stands out."""
     coded = {c.segment for c in automatic}
     chosen = [s for s in eligible(segments, plan) if s.index not in coded]
-    if not chosen or plan.means is None or plan.spreads is None:
+    if not chosen or not plan.fitted:
         return []
-    best, scores = _similarities(plan, [s.text for s in chosen])
-    numpy = _embedder().numpy
-    z = (best - numpy.asarray(plan.means, dtype=numpy.float32)) / numpy.asarray(plan.spreads, dtype=numpy.float32)
+    z, scores = _standardised(plan, chosen)
     suggestions = []
-    starts = numpy.cumsum([0] + [len(t) for t in plan.texts])
+    starts = [0]
+    for code_texts in plan.texts:
+        starts.append(starts[-1] + len(code_texts))
     for row, segment in enumerate(chosen):
         column = int(z[row].argmax())
         if float(z[row, column]) < plan.min_z:
@@ -170,6 +180,44 @@ def suggest(document: Document, segments: list[Segment], automatic: list[Coding]
                                   segment.end, group, code, SUGGESTED, round(float(z[row, column]), 3), evidence,
                                   segment.text))
     return suggestions
+
+
+def break_ties(segments: list[Segment], automatic: list[Coding], plan: Plan) -> list[Coding]:
+    """The keyword codings again, with the primary code chosen by meaning where the keywords tie.
+
+    Keywords decide which codes apply and, as far as their evidence goes, which is primary: the highest
+    score, then the most distinct matched terms. Where codes are still level on both, the one whose
+    meaning is closest to the segment (highest z) becomes primary instead of the alphabetically first, and
+    its evidence says so. Which codes apply, and so every count, stays as the keywords made it."""
+    if not plan.fitted:
+        return automatic
+    by_segment: dict[int, list[int]] = {}
+    for at, coding in enumerate(automatic):
+        by_segment.setdefault(coding.segment, []).append(at)
+    columns = {code: column for column, code in enumerate(plan.codes)}
+    tied: dict[int, list[int]] = {}
+    for segment, ats in by_segment.items():
+        strength = {at: (automatic[at].score, len(automatic[at].terms)) for at in ats}
+        top = max(strength.values())
+        level = [at for at in ats if strength[at] == top and (automatic[at].group, automatic[at].code) in columns]
+        if len(level) > 1:
+            tied[segment] = level
+    chosen = [s for s in eligible(segments, plan) if s.index in tied]
+    if not chosen:
+        return automatic
+    z, _ = _standardised(plan, chosen)
+    codings = list(automatic)
+    for row, segment in enumerate(chosen):
+        level = tied[segment.index]
+        meaning = {at: float(z[row, columns[(codings[at].group, codings[at].code)]]) for at in level}
+        winner = max(level, key=lambda at: (meaning[at], codings[at].primary))  # an exact draw keeps the rule's
+        others = ", ".join(f"{codings[at].code} {meaning[at]:.2f}" for at in level if at != winner)
+        for at in by_segment[segment.index]:
+            codings[at] = replace(codings[at], primary=False)
+        codings[winner] = replace(codings[winner], primary=True, evidence=(
+            f"{codings[winner].evidence}; primary by meaning: z {meaning[winner]:.2f}, level on keywords "
+            f"with {others}"))
+    return codings
 
 
 def _sentence(segment: Segment, column: int, plan: Plan) -> str:
@@ -192,11 +240,9 @@ def meanings(segments: list[Segment], plan: Plan) -> dict[tuple[str, int], tuple
     """For each eligible segment: the code its meaning is closest to, standardised as in `suggest`, with its z
     (whatever the threshold). What `icap review` needs to show first where keywords and meaning disagree."""
     chosen = eligible(segments, plan)
-    if not chosen or plan.means is None or plan.spreads is None:
+    if not chosen or not plan.fitted:
         return {}
-    best, _ = _similarities(plan, [s.text for s in chosen])
-    numpy = _embedder().numpy
-    z = (best - numpy.asarray(plan.means, dtype=numpy.float32)) / numpy.asarray(plan.spreads, dtype=numpy.float32)
+    z, _ = _standardised(plan, chosen)
     found = {}
     for row, segment in enumerate(chosen):
         column = int(z[row].argmax())

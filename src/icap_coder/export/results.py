@@ -160,10 +160,12 @@ class ResultsReader:
                             "longer there or has changed since); pass the one they were coded with, with "
                             "--codebook, so rows and labels match", file=str(folder))
         _vouched(folder, self.manifest)
+        options = self.manifest.get("options") or {}
         self.meta: dict[str, Any] = {
             "codebook": book.get("name", codebook.name), "codebook_version": book.get("version", ""),
             "codebook_sha256": book.get("sha256", ""), "codebook_path": book.get("path", ""),
-            "unit": (self.manifest.get("options") or {}).get("unit", ""), "coded_at": self.manifest.get("created", "")}
+            "unit": options.get("unit", ""), "semantic": bool(options.get("semantic")),
+            "coded_at": self.manifest.get("created", "")}
         self.warnings = [str(w) for w in list(self.manifest.get("skipped") or [])
                          + list(self.manifest.get("warnings") or [])]
 

@@ -130,6 +130,16 @@ _METHOD = {
     "rejected": {"en": "; {rejected} automatic codings rejected by hand",
                  "nl": "; {rejected} automatische coderingen met de hand afgewezen",
                  "sv": "; {rejected} automatiska kodningar avvisade för hand"},
+    "primary": {"en": "Primary code", "nl": "Primaire code", "sv": "Primär kod"},
+    "primary_keywords": {"en": "strongest keyword evidence (score, then distinct terms; then the longer match)",
+                         "nl": "sterkste trefwoordbewijs (score, dan verschillende termen; dan de langere treffer)",
+                         "sv": "starkaste nyckelordsbelägg (poäng, sedan olika termer; sedan den längre träffen)"},
+    "primary_meaning": {"en": "strongest keyword evidence (score, then distinct terms); where level, the code "
+                              "closest in meaning (multilingual-e5-small)",
+                        "nl": "sterkste trefwoordbewijs (score, dan verschillende termen); bij gelijke stand de "
+                              "code die qua betekenis het dichtstbij ligt (multilingual-e5-small)",
+                        "sv": "starkaste nyckelordsbelägg (poäng, sedan olika termer); vid lika läge den kod som "
+                              "ligger närmast i betydelse (multilingual-e5-small)"},
     "filters": {"en": "Filters", "nl": "Filters", "sv": "Filter"},
     "none": {"en": "none", "nl": "geen", "sv": "inga"},
     "coded_at": {"en": "Coded on", "nl": "Gecodeerd op", "sv": "Kodat"},
@@ -197,6 +207,7 @@ class Wording:
             [word("unit"), _UNITS.get(unit, {}).get(self.language, unit)],
             [word("counts"), f"{method.get('documents', 0)} / {method.get('segments', 0)}"],
             [word("codings"), codings],
+            [word("primary"), word("primary_meaning" if method.get("primary") == "meaning" else "primary_keywords")],
             [word("filters"), str(method.get("filters") or word("none"))],
             [word("coded_at"), str(method.get("coded_at", ""))],
             [word("made_with"), str(method.get("made_with", ""))],
