@@ -187,8 +187,8 @@ def break_ties(segments: list[Segment], automatic: list[Coding], plan: Plan) -> 
 
     Keywords decide which codes apply and, as far as their evidence goes, which is primary: the highest
     score, then the most distinct matched terms. Where codes are still level on both, the one whose
-    meaning is closest to the segment (highest z) becomes primary instead of the alphabetically first, and
-    its evidence says so. Which codes apply, and so every count, stays as the keywords made it."""
+    meaning is closest to the segment (highest z) becomes primary, rather than the longer match or the
+    first name, and its evidence says so. Which codes apply, and so every count, stays as the keywords made it."""
     if not plan.fitted:
         return automatic
     by_segment: dict[int, list[int]] = {}
@@ -196,12 +196,12 @@ def break_ties(segments: list[Segment], automatic: list[Coding], plan: Plan) -> 
         by_segment.setdefault(coding.segment, []).append(at)
     columns = {code: column for column, code in enumerate(plan.codes)}
     tied: dict[int, list[int]] = {}
-    for segment, ats in by_segment.items():
+    for index, ats in by_segment.items():
         strength = {at: (automatic[at].score, len(automatic[at].terms)) for at in ats}
         top = max(strength.values())
         level = [at for at in ats if strength[at] == top and (automatic[at].group, automatic[at].code) in columns]
         if len(level) > 1:
-            tied[segment] = level
+            tied[index] = level
     chosen = [s for s in eligible(segments, plan) if s.index in tied]
     if not chosen:
         return automatic
