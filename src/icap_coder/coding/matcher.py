@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
@@ -49,6 +49,7 @@ class Rule:
     pattern: Pattern
     elements: tuple[int, ...]  # element ids, one per token; empty for a regex
     exclude: bool
+    order: int  # its place in the codebook: evidence names the first rule that found a term
 
 
 class Hit(NamedTuple):  # a tuple: made ~100k times per million words
@@ -76,7 +77,6 @@ class LanguageMatcher:
                     self._add_rule(index, parse_pattern(raw), exclude)
         self.regex_rules = [(r, r.pattern.regex) for r in self.rules if r.pattern.regex is not None]
         self._any_regex = _either([regex for _, regex in self.regex_rules])
-        self._order = {rule: i for i, rule in enumerate(self.rules)}  # evidence names the first rule
         # Each rule is found through one anchor element, its longest (rarest) word, so that
         # phrases like "op de agenda" flag "agenda" and not every "de" in the corpus.
         self.anchored: dict[int, list[tuple[Rule, int]]] = defaultdict(list)
@@ -126,6 +126,8 @@ class LanguageMatcher:
         self._flag = self._tokenizer.vocab.add_flag(
             lambda text: any(eid in self.anchored for eid in self._tests(text.lower())))
         self._base = dict(self._cache)  # the tokenizer's own vocabulary, classified
+        self._by_hash: dict[int, tuple[int, ...]] = {}  # the same, by the hash spaCy gives a lower-case word
+        self._found: dict[int, tuple[list[Rule], list[tuple[Rule, int]]]] = {}  # flagged word hash -> its rules
         self._entry = {"element_keys": element_keys, "lemmas": self._lemmas, "table_forms": sorted(self._table_forms),
                        "words": self._base}
         if not entry:
@@ -174,6 +176,7 @@ class LanguageMatcher:
         self._tokenizer = cast(Any, spacy.blank(self.lang).tokenizer)
         self._strings = self._tokenizer.vocab.strings
         self._cache = dict(self._base)
+        self._by_hash, self._found = {}, {}
         self._flag = self._tokenizer.vocab.add_flag(
             lambda text: any(eid in self.anchored for eid in self._tests(text.lower())))
 
@@ -197,7 +200,7 @@ class LanguageMatcher:
                     self._element_ids[part] = len(self.elements)
                     self.elements.append(part)
                 elements.append(self._element_ids[part])
-        self.rules.append(Rule(code, pattern, tuple(elements), exclude))
+        self.rules.append(Rule(code, pattern, tuple(elements), exclude, len(self.rules)))
 
     def classify(self, word: str) -> tuple[int, ...]:
         """Ids of the token tests a lower-case word passes."""
@@ -258,23 +261,49 @@ class LanguageMatcher:
         flagged = numpy.flatnonzero(rows[:, 0])
         if not len(flagged):
             return []
-        lowers, starts, lengths = rows[:, 1].tolist(), rows[:, 2].tolist(), rows[:, 3].tolist()
-        strings, known, size = self._strings, self._tests, len(lowers)
+        lowers, size, by_hash, strings, known = rows[:, 1], len(rows), self._by_hash, self._strings, self._tests
 
         def tests(i: int) -> tuple[int, ...]:
-            return known(strings[lowers[i]]) if 0 <= i < size else ()
+            if not 0 <= i < size:
+                return ()
+            key = int(lowers[i])
+            found = by_hash.get(key)
+            if found is None:
+                found = by_hash[key] = known(strings[key])
+            return found
 
         hits: list[Hit] = []
-        for i in flagged.tolist():
-            for eid in tests(i):
-                for rule, anchor in self.anchored.get(eid, ()):
-                    first, n = i - anchor, len(rule.elements)
-                    if n > 1 and not all(rule.elements[k] in tests(first + k) for k in range(n) if k != anchor):
-                        continue
-                    start, last = starts[first], first + n - 1
-                    end = starts[last] + lengths[last]
-                    hits.append(Hit(rule, start, end, text[start:end].lower()))
+        found = self._found
+        for i, (_, lower, start, length) in zip(flagged.tolist(), rows[flagged].tolist()):
+            rules = found.get(lower)
+            if rules is None:
+                rules = found[lower] = self._anchored_rules(strings[lower])
+            words, phrases = rules
+            if words:
+                end = start + length
+                term = text[start:end].lower()
+                hits.extend([Hit(rule, start, end, term) for rule in words])
+            for rule, anchor in phrases:
+                first, n = i - anchor, len(rule.elements)
+                if not all(rule.elements[k] in tests(first + k) for k in range(n) if k != anchor):
+                    continue
+                begin, last = int(rows[first, 2]), first + n - 1
+                end = int(rows[last, 2] + rows[last, 3])
+                hits.append(Hit(rule, begin, end, text[begin:end].lower()))
         return hits
+
+    def _anchored_rules(self, word: str) -> tuple[list[Rule], list[tuple[Rule, int]]]:
+        """The rules a word found by its flag can fire: the one-word rules it passes, and the phrases it may
+        anchor (their other words still to be checked), in codebook order."""
+        words: list[Rule] = []
+        phrases: list[tuple[Rule, int]] = []
+        for eid in self._tests(word.lower()):
+            for rule, anchor in self.anchored.get(eid, ()):
+                if len(rule.elements) == 1:
+                    words.append(rule)
+                else:
+                    phrases.append((rule, anchor))
+        return words, phrases
 
     def code_segments(self, segments: list[Segment], min_score: float = 1.0) -> list[Coding]:
         """Automatic codings of the segments; each segment is tokenized once, on its own."""
@@ -310,34 +339,31 @@ class LanguageMatcher:
         by_code: dict[int, list[Hit]] = defaultdict(list)
         for hit in hits:
             by_code[hit.rule.code].append(hit)
-        codings: list[Coding] = []
-        strength: dict[int, tuple[float, int, int]] = {}  # coding index -> what decides the primary code
+        found: list[tuple[tuple[float, int, int, str], int, float, list[Hit]]] = []  # strength, code, score, terms
         for index in sorted(by_code):
-            code_hits = by_code[index]
-            excluded = [h for h in code_hits if h.rule.exclude]
-            kept = [h for h in code_hits if not h.rule.exclude
-                    and not any(x.start < h.end and h.start < x.end for x in excluded)]
-            score = _weighted_spans(kept)
+            kept = by_code[index]
+            excluded = [h for h in kept if h.rule.exclude]
+            if excluded:
+                kept = [h for h in kept if not h.rule.exclude
+                        and not any(x.start < h.end and h.start < x.end for x in excluded)]
+            score = _weighted_spans(kept) if len(kept) > 1 else kept[0].rule.pattern.weight if kept else 0.0
             if not kept or score < min_score:
                 continue
-            kept.sort(key=lambda h: (h.start, self._order[h.rule]))
+            kept.sort(key=lambda h: (h.start, h.rule.order))
             first: dict[str, Hit] = {}
             for hit in kept:
                 first.setdefault(hit.term, hit)
-            evidence = [f"{h.term} <- {h.rule.pattern.raw}" for h in first.values()]
             code = self.codes[index]
-            strength[len(codings)] = (score, len(first), sum(h.end - h.start for h in first.values()))
-            codings.append(Coding(
-                document=segment.document, case=segment.case, speaker=segment.speaker,
-                segment=segment.index, start=segment.start, end=segment.end, group=code.group,
-                code=code.name, source="auto", score=round(score, 3), evidence="; ".join(evidence),
-                text=segment.text,
-            ))
-        if codings:  # the primary code: the strongest evidence, never the order of the codebook
-            best = min(strength, key=lambda i: (-strength[i][0], -strength[i][1], -strength[i][2],
-                                                f"{codings[i].group}/{codings[i].code}"))
-            codings[best] = replace(codings[best], primary=True)
-        return codings
+            strength = (-score, -len(first), -sum(h.end - h.start for h in first.values()), f"{code.group}/{code.name}")
+            found.append((strength, index, score, list(first.values())))
+        # the primary code: the strongest evidence, never the order of the codebook
+        best = min(found)[1] if found else -1
+        return [Coding(document=segment.document, case=segment.case, speaker=segment.speaker,
+                       segment=segment.index, start=segment.start, end=segment.end, group=self.codes[index].group,
+                       code=self.codes[index].name, source="auto", score=round(score, 3),
+                       evidence="; ".join(f"{h.term} <- {h.rule.pattern.raw}" for h in terms), text=segment.text,
+                       primary=index == best)
+                for _, index, score, terms in found]
 
 
 SELF_REFERENCING = re.compile(r"\\[1-9]|\\g|\(\?P=|\(\?\(|\(\?[a-zA-Z]+\)")  # back-references, conditionals, flags

@@ -79,9 +79,10 @@ def detect_language(text: str, candidates: list[str], sample_words: int = 1000) 
     A whole transcript has hundreds of function words, which is all this
     needs; returns (language, confidence 0..1 as the winner's share of hits).
     """
-    words = [w.strip(".,;:!?\"'()[]…“”‘’").lower() for w in text.split()[:sample_words]]
-    scores = {lang: sum(1 for w in words if w in stop_words(lang)) for lang in candidates
-              if lang in LANGUAGES}
+    sample = text[:sample_words * 20]  # enough text for that many words: splitting all of a long one costs
+    words = [w.strip(".,;:!?\"'()[]…“”‘’").lower() for w in sample.split()[:sample_words]]
+    scores = {lang: sum(1 for w in words if w in stops) for lang in candidates
+              if lang in LANGUAGES for stops in [stop_words(lang)]}
     if not scores:
         return (candidates[0] if candidates else "nl"), 0.0
     best = max(scores, key=lambda lang: (scores[lang], -candidates.index(lang)))

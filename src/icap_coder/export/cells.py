@@ -22,9 +22,14 @@ from icap_coder.ingest.base import CONTROL
 RUNS_AS_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 
 
+RISKY_FIRST = frozenset("'=+-@\t\r")  # what a cell RUNS_AS_FORMULA can begin with: most cells are passed at once
+
+
 def guard(value: Any) -> Any:
     """A cell a spreadsheet program shows as text; anything not text is returned as it is."""
-    return "'" + value if isinstance(value, str) and RUNS_AS_FORMULA.match(value) else value
+    if isinstance(value, str) and value[:1] in RISKY_FIRST and RUNS_AS_FORMULA.match(value):
+        return "'" + value
+    return value
 
 
 def unguard(value: str) -> str:
