@@ -24,7 +24,7 @@ def csv_rows(rows: Iterable[list[Any]], guard: bool = False) -> str:
     """CSV text; with `guard`, cells a spreadsheet would run as formulas get a leading ' (see cells.py)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(([cells.guard(v) for v in row] for row in rows) if guard else rows)
+    writer.writerows(map(cells.guard_row, rows) if guard else rows)
     return buffer.getvalue()
 
 
@@ -46,6 +46,13 @@ def json_lines(records: Iterable[dict[str, Any]]) -> str:
 
 def codings_jsonl(codings: Iterable[Coding]) -> str:
     return json_lines(coding_record(c) for c in codings)
+
+
+def codings_files(codings: list[Coding], guard: bool = False) -> tuple[str, str]:
+    """The codings as CSV rows and as JSON Lines, each coding's row made once for both."""
+    rows = [coding_row(c) for c in codings]
+    return csv_rows(rows, guard), json_lines({**dict(zip(CODING_COLUMNS, row)), "primary": bool(row[-1])}
+                                             for row in rows)
 
 
 def write_codings_csv(stream: TextIO, codings: Iterable[Coding]) -> None:

@@ -82,9 +82,9 @@ class RenderedRows:
 
 def render_rows(result: DocumentResult, guard: bool = True) -> RenderedRows:
     """Render a document's rows; pass it as `run(prepare=...)` and the workers do it, in parallel."""
+    codings_csv, codings_jsonl = records.codings_files(result.codings, guard)
     return RenderedRows({"segments.csv": records.segments_csv(result.segments, guard),
-                         "codings.csv": records.codings_csv(result.codings, guard),
-                         "codings.jsonl": records.codings_jsonl(result.codings),
+                         "codings.csv": codings_csv, "codings.jsonl": codings_jsonl,
                          "documents.jsonl": records.json_lines([document_record(result)])},
                         document_entry(result))
 
