@@ -102,9 +102,10 @@ def code(
         inputs.append(input_file("project", found.file))
     from icap_coder.analysis.crosstab import Tabulator
 
-    tabulator = Tabulator(book, "case")  # the summary table, built as documents finish
+    tabulator = Tabulator(book, "case")  # the summary table, built as documents finish (if it is shown)
     printer = CodingPrinter(fmt)
-    result = _run_and_write(folder, paths, book, settings, quiet, cell_guard, inputs, [Counted(tabulator), printer])
+    consumers = [Counted(tabulator), printer] if fmt is OutputFormat.table else [printer]
+    result = _run_and_write(folder, paths, book, settings, quiet, cell_guard, inputs, consumers)
     printer.close()
     for text in (result.skipped + result.warnings) if not quiet else []:
         warn(text)

@@ -76,6 +76,8 @@ class LanguageMatcher:
             for exclude, listed in ((False, code.keywords), (True, code.exclude)):
                 for raw in listed.get(lang, []):
                     self._add_rule(index, parse_pattern(raw), exclude)
+        self._excluding = {rule.code for rule in self.rules if rule.exclude}  # codes with `exclude` patterns
+        self._names = [f"{code.group}/{code.name}" for code in self.codes]  # the last word on the primary code
         self.regex_rules = [(r, r.pattern.regex) for r in self.rules if r.pattern.regex is not None]
         self._any_regex = _either([regex for _, regex in self.regex_rules])
         # Each rule is found through one anchor element, its longest (rarest) word, so that
@@ -128,7 +130,7 @@ class LanguageMatcher:
             lambda text: any(eid in self.anchored for eid in self._tests(text.lower())))
         self._base = dict(self._cache)  # the tokenizer's own vocabulary, classified
         self._by_hash: dict[int, tuple[int, ...]] = {}  # the same, by the hash spaCy gives a lower-case word
-        self._found: dict[int, tuple[list[Rule], list[tuple[Rule, int]]]] = {}  # flagged word hash -> its rules
+        self._found: dict[int, tuple[list[Rule], list[tuple[Rule, int]], str]] = {}  # flagged word hash -> its rules
         self._entry = {"element_keys": element_keys, "lemmas": self._lemmas, "table_forms": sorted(self._table_forms),
                        "words": self._base}
         if not entry:
@@ -279,11 +281,11 @@ class LanguageMatcher:
             rules = found.get(lower)
             if rules is None:
                 rules = found[lower] = self._anchored_rules(strings[lower])
-            words, phrases = rules
+            words, phrases, term = rules
             if words:
                 end = start + length
-                term = text[start:end].lower()
-                hits.extend([Hit(rule, start, end, term) for rule in words])
+                for rule in words:
+                    hits.append(Hit(rule, start, end, term))
             for rule, anchor in phrases:
                 first, n = i - anchor, len(rule.elements)
                 if not all(rule.elements[k] in tests(first + k) for k in range(n) if k != anchor):
@@ -293,9 +295,9 @@ class LanguageMatcher:
                 hits.append(Hit(rule, begin, end, text[begin:end].lower()))
         return hits
 
-    def _anchored_rules(self, word: str) -> tuple[list[Rule], list[tuple[Rule, int]]]:
-        """The rules a word found by its flag can fire: the one-word rules it passes, and the phrases it may
-        anchor (their other words still to be checked), in codebook order."""
+    def _anchored_rules(self, word: str) -> tuple[list[Rule], list[tuple[Rule, int]], str]:
+        """The rules a (lower-case) word found by its flag can fire: the one-word rules it passes, and the
+        phrases it may anchor (their other words still to be checked), in codebook order; and the word."""
         words: list[Rule] = []
         phrases: list[tuple[Rule, int]] = []
         for eid in self._tests(word.lower()):
@@ -304,7 +306,7 @@ class LanguageMatcher:
                     words.append(rule)
                 else:
                     phrases.append((rule, anchor))
-        return words, phrases
+        return words, phrases, word
 
     def code_segments(self, segments: list[Segment], min_score: float = 1.0) -> list[Coding]:
         """Automatic codings of the segments; each segment is tokenized once, on its own."""
@@ -343,20 +345,21 @@ class LanguageMatcher:
         found: list[tuple[tuple[float, int, int, str], int, float, list[Hit]]] = []  # strength, code, score, terms
         for index in sorted(by_code):
             kept = by_code[index]
-            excluded = [h for h in kept if h.rule.exclude]
-            if excluded:
+            if index in self._excluding:
+                excluded = [h for h in kept if h.rule.exclude]
                 kept = [h for h in kept if not h.rule.exclude
                         and not any(x.start < h.end and h.start < x.end for x in excluded)]
             score = _weighted_spans(kept) if len(kept) > 1 else kept[0].rule.pattern.weight if kept else 0.0
             if not kept or score < min_score:
                 continue
-            kept.sort(key=lambda h: (h.start, h.rule.order))
-            first: dict[str, Hit] = {}
-            for hit in kept:
-                first.setdefault(hit.term, hit)
-            code = self.codes[index]
-            strength = (-score, -len(first), -sum(h.end - h.start for h in first.values()), f"{code.group}/{code.name}")
-            found.append((strength, index, score, list(first.values())))
+            if len(kept) > 1:
+                kept.sort(key=_place)
+                first: dict[str, Hit] = {}
+                for hit in kept:
+                    first.setdefault(hit.term, hit)
+                kept = list(first.values())
+            strength = (-score, -len(kept), -sum(h.end - h.start for h in kept), self._names[index])
+            found.append((strength, index, score, kept))
         # the primary code: the strongest evidence, never the order of the codebook
         best = min(found)[1] if found else -1
         return [Coding(document=segment.document, case=segment.case, speaker=segment.speaker,
@@ -388,6 +391,11 @@ def _either(regexes: list[Any]) -> Any:
         return _regex.compile("|".join(f"(?:{r.pattern})" for r in regexes), regexes[0].flags)
     except _regex.error:
         return None
+
+
+def _place(hit: Hit) -> tuple[int, int]:
+    """Hits in text order, and at one place in codebook order: evidence names the first rule."""
+    return hit.start, hit.rule.order
 
 
 def _weighted_spans(hits: list[Hit]) -> float:

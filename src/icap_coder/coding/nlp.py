@@ -14,7 +14,6 @@ import gzip
 import json
 from functools import cache
 
-import simplemma
 import spacy
 import spacy_lookups_data
 
@@ -58,7 +57,10 @@ def lemma_keys(word: str, lang: str, guess: bool = True, table: dict[str, str] |
 
 
 def guess_lemma(word: str, lang: str) -> str:
-    """simplemma's lemma of a word the lemma table does not know (lower case)."""
+    """simplemma's lemma of a word the lemma table does not know (lower case). Imported here: most runs
+    find every word they need in the lookup cache, and simplemma takes a while to import."""
+    import simplemma
+
     return simplemma.lemmatize(word, lang=lang).lower()
 
 
@@ -101,7 +103,7 @@ def terms(text: str, lang: str) -> list[str]:
     for token in blank(lang).tokenizer(text):
         word = token.lower_
         if token.is_alpha and len(word) >= 3 and word not in stops:
-            lemma = (table.get(word) or simplemma.lemmatize(word, lang=lang)).lower()
+            lemma = (table.get(word) or guess_lemma(word, lang)).lower()
             if lemma not in stops:
                 words.append(lemma)
     return words
