@@ -38,11 +38,14 @@ def segment_document(document: Document, unit: str, interviewers: Set[str] = fro
             else:
                 spans.append((turn.speaker, start, end, "paragraph"))
     segments: list[Segment] = []
+    asks: dict[str | None, bool] = {}  # speaker -> an interviewer? (decided once per speaker)
     for speaker, start, end, used_unit in spans:
+        if speaker not in asks:
+            asks[speaker] = is_interviewer(speaker, interviewers)
         segments.append(Segment(
             document=document.path, case=document.case, speaker=speaker or "", index=len(segments) + 1,
             unit=used_unit, start=start, end=end, language=document.language, text=text[start:end],
-            interviewer=is_interviewer(speaker, interviewers),
+            interviewer=asks[speaker],
         ))
     return segments
 

@@ -56,27 +56,22 @@ def is_interviewer(name: str | None, interviewers: Set[str] = frozenset()) -> bo
 
 def find_turns(text: str, known_speakers: Set[str] = frozenset()) -> list[Turn]:
     """Split `text` into turns at speaker labels; text before the first label is a turn of no one."""
-    candidates = [m for m in LABEL.finditer(text) if len(m.group("name")) <= MAX_LABEL
-                  and m.group("name").strip().lower() not in ANNOTATIONS]
-    counts = Counter(m.group("name").strip() for m in candidates)
+    candidates = [(m, name.strip()) for m in LABEL.finditer(text) if len(name := m.group("name")) <= MAX_LABEL
+                  and name.strip().lower() not in ANNOTATIONS]
+    counts = Counter(name for _, name in candidates)
     known = {s.lower() for s in known_speakers}
-
-    def believed(name: str) -> bool:
-        return counts[name] >= 2 or is_role(name) or name.lower() in known
-
-    believed_count = sum(1 for m in candidates if believed(m.group("name").strip()))
+    believed = {name: counts[name] >= 2 or is_role(name) or name.lower() in known for name in counts}
+    believed_count = sum(1 for _, name in candidates if believed[name])
     labelled = believed_count >= 2 or (believed_count == 1 and len(candidates) >= 2)
-
-    def believed_in_context(name: str) -> bool:
-        return believed(name) or (labelled and name[:1].isupper() and len(name.split()) <= 3)
-
-    labels = [m for m in candidates if believed_in_context(m.group("name").strip())]
+    in_context = {name: yes or (labelled and name[:1].isupper() and len(name.split()) <= 3)
+                  for name, yes in believed.items()}
+    labels = [(m, name) for m, name in candidates if in_context[name]]
     turns: list[Turn] = []
-    first = labels[0].start() if labels else len(text)
+    first = labels[0][0].start() if labels else len(text)
     _add(turns, text, None, 0, first)
-    for i, match in enumerate(labels):
-        end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
-        _add(turns, text, match.group("name").strip(), match.end(), end)
+    for i, (match, name) in enumerate(labels):
+        end = labels[i + 1][0].start() if i + 1 < len(labels) else len(text)
+        _add(turns, text, name, match.end(), end)
     return turns
 
 
