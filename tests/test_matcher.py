@@ -167,3 +167,23 @@ def test_the_shared_search_for_regexes_never_changes_what_they_find():
 def test_a_regex_with_a_back_reference_still_finds_its_text():
     assert fires("Het is heel heel belangrijk.", [r"/\b(\w+) \1\b/", "/belangrijk/"])
     assert matcher({"nl": [r"/\b(\w+) \1\b/", "/belangrijk/"]})._any_regex is None
+
+
+def test_segments_coded_together_are_coded_as_each_alone():
+    """Segments are tokenized in batches; a phrase must never run from one segment into the next, and every
+    segment must get exactly the codings it gets on its own (regexes and exclusions included)."""
+    m = matcher({"nl": ["stip op de horizon", "innovatie", "/\\bkijk(?:en)? terug\\b/", "samen*"]},
+                {"nl": ["innovatie nog niet"]})
+    texts = ["We zetten een stip op de", "horizon, zei de wethouder, en de innovatie loopt.",
+             "We kijken terug op de samenwerking.", "Die innovatie nog niet, nee.",
+             "Een stip op de horizon hebben we wel: innovatie en samenwerken."]
+    segments = [Segment("d.txt", "", "R1", i, "turn", 10 * i, 10 * i + len(t), "nl", t)
+                for i, t in enumerate(texts, start=1)]
+    together = m.code_segments(segments)
+    alone = [c for segment in segments for c in m.code_segments([segment])]
+    assert together == alone
+    by_segment = {c.segment: c.evidence for c in together}
+    assert 1 not in by_segment and "stip op de horizon" not in by_segment[2]
+    assert "stip op de horizon <- stip op de horizon" in by_segment[5]
+    assert 4 not in by_segment  # the exclusion still holds inside a batch
+    assert "kijken terug" in by_segment[3]

@@ -207,7 +207,7 @@ def _show_item(item: Item, number: int, total: int, proposals: list[Coding], tal
         question = Text(f"{item.question.speaker or 'I'}: {item.question.text}", style="dim")
         out.print(question, soft_wrap=False)
     text = Text(segment.text)
-    terms = {part.split(" <- ")[0] for c in proposals for part in c.evidence.split("; ") if " <- " in part}
+    terms = {term for c in proposals for term in c.terms}
     text.highlight_words(sorted(terms, key=len, reverse=True), style="bold reverse", case_sensitive=False)
     out.print(text, soft_wrap=False)  # wrapped at word boundaries, at the terminal's width
     if item.meaning:

@@ -5,11 +5,11 @@ tests of the codebook (lemma keys, prefix, suffix, infix, exact) once, when
 spaCy's tokenizer first adds it to the vocabulary: a lexeme flag
 (`vocab.add_flag`) records whether it passes any test. Wildcards are thereby
 expanded against the words the corpus actually contains, never compiled into
-hundreds of token patterns, and per segment `Doc.to_array` hands back the
-flagged positions without a Python loop over tokens. Only the segments
-that are coded get tokenized (not interviewer turns or speaker labels). A phrase raises the
-flag only through its longest word (its anchor); the words around it are
-checked when the anchor is found.
+hundreds of token patterns, and `Doc.to_array` hands back the flagged
+positions without a Python loop over tokens. Only the segments that are
+coded get tokenized (not interviewer turns or speaker labels), a batch of
+them at a time. A phrase raises the flag only through its longest word (its
+anchor); the words around it are checked when the anchor is found.
 
 Semantics, per segment and code: every keyword hit counts once per span of
 text; a hit is dropped when one of the code's `exclude` patterns matches text
@@ -39,7 +39,8 @@ from icap_coder.coding import lookup_cache, nlp
 from icap_coder.errors import IcapError
 from icap_coder.model import Code, Codebook, Coding, Segment
 
-LONG_SEGMENT = 100_000  # characters; longer segments are tokenized in pieces
+LONG_SEGMENT = 100_000  # characters; longer segments are tokenized in pieces, shorter ones in batches this long
+BETWEEN = "\n\n"  # what joins the segments of a batch: white space, and a token of its own
 MAX_WORD_TYPES = 20_000  # distinct words remembered before the vocabulary starts afresh
 MAX_GUESSES = 50_000  # simplemma's lemmas remembered, in memory and in the lookup cache
 
@@ -237,9 +238,15 @@ class LanguageMatcher:
             return [word, guess]
         return [word]
 
-    def hits(self, text: str, doc: Any = None) -> list[Hit]:
+    def hits(self, text: str) -> list[Hit]:
         """Every keyword and exclude hit in `text` (offsets relative to it)."""
-        hits = self._token_hits(text, doc if doc is not None else self._tokenizer(text))
+        return self._token_hits(text, self._tokenizer(text), [0])[0] + self._regex_hits(text)
+
+    def _regex_hits(self, text: str, shift: int = 0) -> list[Hit]:
+        """The hits of the codebook's regexes in `text`, with offsets moved by `shift`."""
+        hits: list[Hit] = []
+        if not self.regex_rules:
+            return hits
         if self._any_regex is not None:
             try:
                 if self._any_regex.search(text, timeout=patterns.REGEX_SECONDS) is None:
@@ -248,7 +255,7 @@ class LanguageMatcher:
                 pass  # the loop below names the regex that takes so long
         for rule, regex in self.regex_rules:
             try:
-                hits.extend(Hit(rule, m.start(), m.end(), m.group(0).lower())
+                hits.extend(Hit(rule, m.start() + shift, m.end() + shift, m.group(0).lower())
                             for m in regex.finditer(text, timeout=patterns.REGEX_SECONDS) if m.end() > m.start())
             except TimeoutError:
                 code = self.codes[rule.code]
@@ -257,13 +264,19 @@ class LanguageMatcher:
                                 "for ever on some text; simplify it", file=self.source, line=code.line) from None
         return hits
 
-    def _token_hits(self, text: str, doc: Any) -> list[Hit]:
+    def _token_hits(self, text: str, doc: Any, starts: list[int]) -> list[list[Hit]]:
+        """The keyword hits in a text of one or more segments (beginning at `starts`), per segment; offsets are
+        the text's."""
+        per: list[list[Hit]] = [[] for _ in starts]
         if not len(doc):
-            return []
+            return per
         rows = doc.to_array([self._flag, LOWER, IDX, LENGTH])
         flagged = numpy.flatnonzero(rows[:, 0])
         if not len(flagged):
-            return []
+            return per
+        picked = rows[flagged]
+        owners = (numpy.searchsorted(numpy.asarray(starts), picked[:, 2], side="right") - 1).tolist() \
+            if len(starts) > 1 else [0] * len(flagged)
         lowers, size, by_hash, strings, known = rows[:, 1], len(rows), self._by_hash, self._strings, self._tests
 
         def tests(i: int) -> tuple[int, ...]:
@@ -275,25 +288,25 @@ class LanguageMatcher:
                 found = by_hash[key] = known(strings[key])
             return found
 
-        hits: list[Hit] = []
         found = self._found
-        for i, (_, lower, start, length) in zip(flagged.tolist(), rows[flagged].tolist()):
+        for i, owner, (_, lower, start, length) in zip(flagged.tolist(), owners, picked.tolist()):
             rules = found.get(lower)
             if rules is None:
                 rules = found[lower] = self._anchored_rules(strings[lower])
             words, phrases, term = rules
+            hits = per[owner]
             if words:
                 end = start + length
                 for rule in words:
                     hits.append(Hit(rule, start, end, term))
-            for rule, anchor in phrases:
+            for rule, anchor in phrases:  # never across segments: the blank line between them is a token
                 first, n = i - anchor, len(rule.elements)
                 if not all(rule.elements[k] in tests(first + k) for k in range(n) if k != anchor):
                     continue
                 begin, last = int(rows[first, 2]), first + n - 1
                 end = int(rows[last, 2] + rows[last, 3])
                 hits.append(Hit(rule, begin, end, text[begin:end].lower()))
-        return hits
+        return per
 
     def _anchored_rules(self, word: str) -> tuple[list[Rule], list[tuple[Rule, int]], str]:
         """The rules a (lower-case) word found by its flag can fire: the one-word rules it passes, and the
@@ -309,18 +322,46 @@ class LanguageMatcher:
         return words, phrases, word
 
     def code_segments(self, segments: list[Segment], min_score: float = 1.0) -> list[Coding]:
-        """Automatic codings of the segments; each segment is tokenized once, on its own."""
-        codings: list[Coding] = []
+        """Automatic codings of the segments.
+
+        Segments are tokenized a batch at a time, joined by blank lines: spaCy makes the same tokens of a
+        segment either way (tokens never cross white space), and the blank line is a token of its own, so a
+        phrase cannot run from one segment into the next. One document then costs a few tokenizer calls
+        instead of one per segment."""
         if len(self._cache) > MAX_WORD_TYPES:
             self._forget()
-        usual = [s for s in segments if len(s.text) <= LONG_SEGMENT]
-        docs = dict(zip((id(s) for s in usual), self._tokenizer.pipe(s.text for s in usual)))
+        found: dict[int, list[Hit]] = {}
+        batch: list[Segment] = []
+        size = 0
         for segment in segments:
-            doc = docs.get(id(segment))
-            hits = self.hits(segment.text, doc) if doc is not None else self._long_hits(segment.text)
+            if len(segment.text) > LONG_SEGMENT:
+                found[id(segment)] = self._long_hits(segment.text)
+                continue
+            if batch and size + len(segment.text) > LONG_SEGMENT:
+                self._batch_hits(batch, found)
+                batch, size = [], 0
+            batch.append(segment)
+            size += len(segment.text) + len(BETWEEN)
+        if batch:
+            self._batch_hits(batch, found)
+        codings: list[Coding] = []
+        for segment in segments:
+            hits = found[id(segment)]
             if hits:
                 codings.extend(self._code_one(segment, hits, min_score))
         return codings
+
+    def _batch_hits(self, batch: list[Segment], found: dict[int, list[Hit]]) -> None:
+        """The hits of each segment of `batch`, into `found` (offsets are those of the joined text)."""
+        starts, at = [], 0
+        for segment in batch:
+            starts.append(at)
+            at += len(segment.text) + len(BETWEEN)
+        joined = BETWEEN.join(segment.text for segment in batch)
+        per = self._token_hits(joined, self._tokenizer(joined), starts)
+        for segment, start, hits in zip(batch, starts, per):
+            hits.extend(self._regex_hits(segment.text, start))
+            found[id(segment)] = hits
 
     def _long_hits(self, text: str) -> list[Hit]:
         """A segment of more than LONG_SEGMENT characters (a transcript without any breaks) is tokenized in
