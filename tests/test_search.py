@@ -126,3 +126,38 @@ def test_the_vector_cache_survives_a_folder_it_cannot_write(tmp_path):
     working = embeddings.VectorCache(tmp_path / "cache" / "embeddings.sqlite")
     working.put([("a", b"\x00\x01")])
     assert embeddings.VectorCache(tmp_path / "cache" / "embeddings.sqlite").get(["a", "b"]) == {"a": b"\x00\x01"}
+
+
+@needs_model
+def test_search_streams_documents_and_ranks_as_if_it_held_them_all():
+    """Memory for `top` segments per kind of word match, not for the transcripts; the ranking is exactly the one
+    over all segments at once, ties and literal-word classes included."""
+    from icap_coder.analysis.search import Ranking
+    from icap_coder.codebook.loader import load_codebook
+    from icap_coder.coding.run import run
+    from icap_coder.settings import Settings
+
+    book, _ = load_codebook()
+    documents: list[list] = []
+    run([EXAMPLES], book, Settings(jobs=1, interviewers=("Sanne de Vries",)),
+        sink=lambda result: documents.append(result.segments), keep=False)
+    assert len(documents) == 10
+    embedder = embeddings.Embedder()
+    lifted = 0  # hits that only the query's own words brought into the top: the case streaming must not lose
+    for query, top in (("budget", 2), ("tijd", 3), ("stad", 5), ("samenwerking met partners", 3), ("leren", 40)):
+        whole, streamed = Ranking(embedder, query, top), Ranking(embedder, query, top)
+        whole.add([s for segments in documents for s in segments])
+        for segments in documents:
+            streamed.add(segments)
+        one, other = streamed.hits(), whole.hits()  # (float32 products differ in the last bits by batch size)
+        assert [(h.segment.document, h.segment.index, h.words) for h in one] == \
+               [(h.segment.document, h.segment.index, h.words) for h in other]
+        assert [h.score for h in one] == pytest.approx([h.score for h in other], abs=1e-4)
+        similarities = sorted((h[0] for heap in whole.best.values() for h in heap), reverse=True)
+        lifted += sum(1 for h in one if h.words and sum(x > h.similarity for x in similarities) >= top)
+        assert sum(len(kept) for kept in streamed.best.values()) <= top * len(streamed.best)
+    assert lifted >= 3
+    kept = Ranking(embedder, "innovatie", 2)
+    for segments in documents:
+        kept.add(segments)
+    assert kept.n > 40 and sum(len(h) for h in kept.best.values()) <= 2 * len(kept.best) < kept.n

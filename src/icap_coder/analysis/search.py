@@ -16,6 +16,7 @@ Each hit says which kind it is.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,42 +52,102 @@ class Hit:
                 "text": s.text}
 
 
+class Ranking:
+    """Segments ranked for a query while the documents stream past, one at a time.
+
+    Memory holds `top` segments per kind of word match, not the transcripts: the final score is
+    z + bonus, where z needs the mean and spread of every similarity (running sums suffice) and the bonus
+    takes a few values only (the share of the query's words a segment holds, per language). Within one such
+    class the order is the similarity's, so the best of each class hold the best of all.
+    """
+
+    def __init__(self, embedder: Any, query: str, top: int = 10):
+        self.embedder, self.query, self.top = embedder, query, top
+        self.wanted = embedder.queries([query])[0]
+        self.terms: dict[str, set[str]] = {}  # the query's content words, read as each language met
+        self.n, self.total, self.squares = 0, 0.0, 0.0
+        self.languages: set[str] = set()
+        self.best: dict[tuple[str, int], list[tuple[float, int, list[str], Segment]]] = {}
+        self.order = 0  # the segments' order of arrival: ties go to the first
+
+    def add(self, segments: list[Segment]) -> None:
+        """One document's segments (those to search: interviewer turns and one-liners are left out here)."""
+        pool = meaningful(segments)  # interviewer turns and one-line answers are context, not findings
+        if not pool:
+            return
+        similarities = (self.embedder.passages([s.text for s in pool]) @ self.wanted).tolist()
+        for segment, similarity in zip(pool, similarities):
+            self.n += 1
+            self.total += similarity
+            self.squares += similarity * similarity
+            words: list[str] = []
+            lang = segment.language
+            if lang in nlp.LANGUAGES:
+                self.languages.add(lang)
+                if lang not in self.terms:
+                    self.terms[lang] = set(nlp.terms(self.query, lang))
+                if self.terms[lang]:
+                    words = sorted(self.terms[lang] & set(nlp.terms(segment.text, lang)))
+            heap = self.best.setdefault((segment.language, len(words)), [])
+            item = (similarity, -self.order, words, segment)  # the heap's top is the class's weakest
+            self.order += 1
+            if len(heap) < self.top:
+                heapq.heappush(heap, item)
+            elif item[:2] > heap[0][:2]:
+                heapq.heapreplace(heap, item)
+
+    def hits(self) -> list[Hit]:
+        """The `top` segments, best first; ties go to document order."""
+        if not self.n:
+            return []
+        mean = self.total / self.n
+        spread = max(self.squares / self.n - mean * mean, 0.0) ** 0.5 or 1.0
+        language, sure = nlp.detect_language(self.query, sorted(self.languages) or ["nl"])
+        counted = {language} if sure else self.languages  # whose words count for the bonus
+        scored = []
+        for (lang, _), heap in self.best.items():
+            for similarity, negative_order, words, segment in heap:
+                words = words if lang in counted else []
+                z = (similarity - mean) / spread
+                bonus = WORDS_BONUS * len(words) / max(1, len(self.terms.get(lang, ()))) if words else 0.0
+                scored.append((-(z + bonus), -negative_order, similarity, z, words, segment))
+        scored.sort(key=lambda item: item[:2])
+        hits = [Hit(rank, segment, similarity, z, -score, words)
+                for rank, (score, _, similarity, z, words, segment) in enumerate(scored[:self.top], start=1)]
+        for hit in hits:  # the sentence closest to the query: what a person reads first
+            hit.sentence = closest_sentence(hit.segment, lambda texts: self.embedder.passages(texts) @ self.wanted)
+        return hits
+
+
 def search(segments: list[Segment], embedder: Any, query: str, top: int = 10) -> list[Hit]:
-    """The `top` segments for `query`, best first; ties go to document order."""
-    pool = meaningful(segments)  # interviewer turns and one-line answers are context, not findings
-    if not pool:
-        return []
-    vectors = embedder.passages([s.text for s in pool])
-    wanted = embedder.queries([query])[0]
-    similarity = vectors @ wanted
-    spread = float(similarity.std()) or 1.0
-    z = (similarity - float(similarity.mean())) / spread
-    languages = sorted({s.language for s in pool if s.language in nlp.LANGUAGES})
-    language, sure = nlp.detect_language(query, languages or ["nl"])
-    literal = {lang: set(nlp.terms(query, lang)) for lang in (languages if not sure else [language])}
-    words: dict[int, list[str]] = {}
-    for i, segment in enumerate(pool):  # a query without function words ("innovatiebudget") is every language's
-        if segment.language in literal:
-            found = sorted(literal[segment.language] & set(nlp.terms(segment.text, segment.language)))
-            if found:
-                words[i] = found
-    score = {i: float(z[i]) + WORDS_BONUS * len(words.get(i, [])) / max(1, len(literal[pool[i].language]))
-             if i in words else float(z[i]) for i in range(len(pool))}
-    chosen = sorted(score, key=lambda i: (-score[i], i))[:top]
-    hits = [Hit(rank, pool[i], float(similarity[i]), float(z[i]), score[i], words.get(i, []))
-            for rank, i in enumerate(chosen, start=1)]
-    for hit in hits:  # the sentence closest to the query: what a person reads first
-        hit.sentence = closest_sentence(hit.segment, lambda texts: embedder.passages(texts) @ wanted)
-    return hits
+    """The `top` segments for `query`, best first (all segments at hand; `Ranking` streams them)."""
+    ranking = Ranking(embedder, query, top)
+    ranking.add(segments)
+    return ranking.hits()
 
 
-def quote_segment(segments: list[Segment], document: str, quote: str) -> Segment:
-    """The segment of `document` (its name, or its file name) that holds `quote` (case and spacing aside)."""
-    wanted = " ".join(quote.split()).casefold()
-    candidates = [s for s in segments if document in (s.document, s.document.rsplit("/", 1)[-1])]
-    if not candidates:
-        raise LookupError(f"no transcript '{document}' among those searched")
-    for segment in candidates:
-        if wanted in " ".join(segment.text.split()).casefold():
-            return segment
-    raise LookupError(f"'{quote}' is not in one segment of {document}")
+class QuoteFinder:
+    """The segment that holds a quote (`--like DOCUMENT:QUOTE`), looked for as the documents stream past."""
+
+    def __init__(self, document: str, quote: str):
+        self.document, self.quote = document, quote
+        self.wanted = " ".join(quote.split()).casefold()
+        self.seen = False
+        self.found: Segment | None = None
+
+    def look(self, segments: list[Segment]) -> Segment | None:
+        """This document's segment holding the quote, if it is the document and the quote was not found yet."""
+        if self.found is not None or not segments:
+            return None
+        if self.document not in (segments[0].document, segments[0].document.rsplit("/", 1)[-1]):
+            return None
+        self.seen = True
+        self.found = next((s for s in segments if self.wanted in " ".join(s.text.split()).casefold()), None)
+        return self.found
+
+    def check(self) -> None:
+        """After the last document: LookupError when the quote's document or the quote was never found."""
+        if not self.seen:
+            raise LookupError(f"no transcript '{self.document}' among those searched")
+        if self.found is None:
+            raise LookupError(f"'{self.quote}' is not in one segment of {self.document}")

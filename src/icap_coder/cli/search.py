@@ -61,10 +61,9 @@ def search(
     Interviewer turns are not searched. Each hit says whether it matched by meaning alone or also by the
     query's words.
     """
-    from icap_coder.analysis.search import quote_segment
-    from icap_coder.analysis.search import search as ranked
+    from icap_coder.analysis.search import QuoteFinder, Ranking
     from icap_coder.coding import embeddings
-    from icap_coder.coding.run import run
+    from icap_coder.coding.run import DocumentResult, run
     from icap_coder.coding.semantic import meaningful
 
     if not embeddings.available():
@@ -80,6 +79,12 @@ def search(
         raise IcapError("--hit says which hits to code; give the code with --tag CODE")
     if tag and not chosen:
         raise IcapError("--tag codes the hits you name: add --hit with their ranks (e.g. --hit 1,3)")
+    finder = None
+    if like:
+        document, _, quote = like.partition(":")
+        if not quote.strip():
+            raise IcapError("--like takes DOCUMENT:QUOTE, e.g. 'A1-beleidsadviseur.txt:geen structureel budget'")
+        finder, query = QuoteFinder(document.strip(), quote), quote
     found, book, _, _ = project_and_codebook(paths, codebook, project)
     if tag:
         from icap_coder.manual.merge import closest_codes, resolve_code
@@ -89,24 +94,29 @@ def search(
             raise IcapError(f"--tag {tag}: not a code of the codebook"
                             + (f"; closest: {', '.join(close)}" if close else "")
                             + " (a new inductive code: icap tag ... --new)")
-    result = run(paths, book, found.settings(tags_file=tags))
-    segments = [s for s in result.segments if not case or s.case == case]
-    if case and not segments:
-        cases = sorted({s.case for s in result.segments})
-        raise IcapError(f"--case {case}: no document of that case here; cases: {', '.join(cases) or 'none'}")
     embedder = embeddings.Embedder()
-    if like:
-        document, _, quote = like.partition(":")
-        if not quote.strip():
-            raise IcapError("--like takes DOCUMENT:QUOTE, e.g. 'A1-beleidsadviseur.txt:geen structureel budget'")
+    ranking = Ranking(embedder, query, top)
+    cases: set[str] = set()
+    searched = 0
+
+    def take(result: DocumentResult) -> None:  # one document at a time: memory stays flat in the corpus
+        nonlocal searched
+        source = finder.look(result.segments) if finder else None
+        cases.update(s.case for s in result.segments)
+        segments = [s for s in result.segments if (not case or s.case == case) and s is not source]
+        searched += len(meaningful(segments))
+        ranking.add(segments)
+
+    run(paths, book, found.settings(tags_file=tags), sink=take, keep=False)
+    if finder:
         try:
-            source = quote_segment(result.segments, document.strip(), quote)
+            finder.check()
         except LookupError as exc:
             raise IcapError(str(exc)) from None
-        query = quote
-        segments = [s for s in segments if (s.document, s.index) != (source.document, source.index)]
-    hits = ranked(segments, embedder, query, top)
-    message(f"icap: {plural(len(hits), 'hit')} among {plural(len(meaningful(segments)), 'segment')} "
+    if case and case not in cases:
+        raise IcapError(f"--case {case}: no document of that case here; cases: {', '.join(sorted(cases)) or 'none'}")
+    hits = ranking.hits()
+    message(f"icap: {plural(len(hits), 'hit')} among {plural(searched, 'segment')} "
             f"({embedder.name}; {embedder.computed} texts encoded, the rest from the cache)")
     if fmt is OutputFormat.table:
         from icap_coder.cli.render import search_table
