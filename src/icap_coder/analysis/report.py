@@ -200,15 +200,12 @@ def _when(stamp: Any) -> str:
 def build(dataset: Dataset, by: str = "case", measure: str = "segments", quotes: int = 2) -> Report:
     """The report of a dataset held in memory (see ReportBuilder)."""
     builder = ReportBuilder(dataset.codebook, by, measure, quotes)
-    for document, codings, base in dataset.by_document():
-        builder.add(document, codings, base)
     segments: dict[str, list[Segment]] = {}
     for segment in dataset.segments:
         segments.setdefault(segment.document, []).append(segment)
-    codings_of: dict[str, list[Coding]] = {}
-    for coding in dataset.base_codings():
-        codings_of.setdefault(coding.document, []).append(coding)
-    for document in dataset.documents:
-        builder.segments(document, segments.get(document.path, []), codings_of.get(document.path, []))
+    for document, codings, base in dataset.by_document():
+        builder.add(document, codings, base)
+        if document is not None:
+            builder.segments(document, segments.get(document.path, []), base)
     return builder.report({**dataset.meta, "documents": dataset.meta.get("documents", len(dataset.documents)),
                            "segments": dataset.meta.get("segments", len(dataset.segments))})

@@ -119,13 +119,6 @@ class Ranking:
         return hits
 
 
-def search(segments: list[Segment], embedder: Any, query: str, top: int = 10) -> list[Hit]:
-    """The `top` segments for `query`, best first (all segments at hand; `Ranking` streams them)."""
-    ranking = Ranking(embedder, query, top)
-    ranking.add(segments)
-    return ranking.hits()
-
-
 class QuoteFinder:
     """The segment that holds a quote (`--like DOCUMENT:QUOTE`), looked for as the documents stream past."""
 

@@ -313,7 +313,7 @@ class LanguageMatcher:
         phrases it may anchor (their other words still to be checked), in codebook order; and the word."""
         words: list[Rule] = []
         phrases: list[tuple[Rule, int]] = []
-        for eid in self._tests(word.lower()):
+        for eid in self._tests(word):
             for rule, anchor in self.anchored.get(eid, ()):
                 if len(rule.elements) == 1:
                     words.append(rule)

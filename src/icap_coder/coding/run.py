@@ -137,7 +137,7 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
     `keep=False` the result holds counts, not the documents, segments and codings:
     a caller that streams everything through `sink` then needs memory for one
     document at a time, whatever the size of the corpus. With `settings.semantic`,
-    a first pass fits the suggestions by meaning (see `semantic.fit`).
+    a first pass fits the suggestions by meaning (`_fit`).
     """
     jobs, warnings, inputs = plan(paths, settings)
     if not jobs:
@@ -198,17 +198,15 @@ def run(paths: list[Path], codebook: Codebook, settings: Settings,
 def _fit(paths: list[Path], codebook: Codebook, settings: Settings, plan: Plan,
          progress: Callable[[int, int], None] | None = None) -> Plan:
     """The first pass of suggestions by meaning: each code's mean and spread of similarity over this run."""
-    from dataclasses import replace
-
     from icap_coder.coding.semantic import Stats
 
     stats = Stats()
-    run(paths, codebook, replace(settings, semantic=False), keep=False, semantic=plan,
+    run(paths, codebook, dataclasses.replace(settings, semantic=False), keep=False, semantic=plan,
         sink=lambda result: stats.add(result.semantic), progress=progress)
     if not stats.n:
-        return replace(plan, means=[0.0] * len(plan.codes), spreads=[1.0] * len(plan.codes))
+        return dataclasses.replace(plan, means=[0.0] * len(plan.codes), spreads=[1.0] * len(plan.codes))
     means, spreads = stats.mean_and_spread()
-    return replace(plan, means=means, spreads=spreads)
+    return dataclasses.replace(plan, means=means, spreads=spreads)
 
 
 # -- worker side ---------------------------------------------------------------

@@ -74,6 +74,15 @@ class Plan:
     def fitted(self) -> bool:
         return self.means is not None
 
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Where each code's texts sit in `texts` flattened: (start, end) per code."""
+        found, at = [], 0
+        for code_texts in self.texts:
+            found.append((at, at + len(code_texts)))
+            at += len(code_texts)
+        return found
+
 
 def plan_for(codebook: Codebook, settings: Settings) -> Plan:
     """The codebook's texts per code: label(s) and definition as one description, then each example.
@@ -131,10 +140,8 @@ def _similarities(plan: Plan, texts: list[str]) -> Any:
     vectors = embedder.passages(texts)
     scores = vectors @ _worker["code vectors"].T
     best = numpy.empty((len(texts), len(plan.texts)), dtype=numpy.float32)
-    at = 0
-    for column, code_texts in enumerate(plan.texts):
-        best[:, column] = scores[:, at:at + len(code_texts)].max(axis=1)
-        at += len(code_texts)
+    for column, (start, end) in enumerate(plan.spans):
+        best[:, column] = scores[:, start:end].max(axis=1)
     return best, scores
 
 
@@ -164,15 +171,14 @@ def suggest(document: Document, segments: list[Segment], automatic: list[Coding]
         return []
     z, scores = _standardised(plan, chosen)
     suggestions = []
-    starts = [0]
-    for code_texts in plan.texts:
-        starts.append(starts[-1] + len(code_texts))
+    spans = plan.spans
     for row, segment in enumerate(chosen):
         column = int(z[row].argmax())
         if float(z[row, column]) < plan.min_z:
             continue
         group, code = plan.codes[column]
-        nearest = plan.texts[column][int(scores[row, starts[column]:starts[column + 1]].argmax())]
+        start, end = spans[column]
+        nearest = plan.texts[column][int(scores[row, start:end].argmax())]
         evidence = (f"semantic: {plan.model}; z {float(z[row, column]):.2f} over this run; "
                     f"sentence: “{_sentence(segment, column, plan)}”; nearest codebook text: "
                     f"“{_short(nearest)}”")

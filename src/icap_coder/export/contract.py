@@ -20,7 +20,12 @@ def coding_row(coding: Coding) -> list:
 
 
 def coding_record(coding: Coding) -> dict:
-    return {**dict(zip(CODING_COLUMNS, coding_row(coding))), "primary": coding.primary}
+    return row_record(coding_row(coding))
+
+
+def row_record(row: list) -> dict:
+    """A coding's row (`coding_row`) as its JSON record: the same values, `primary` as true/false."""
+    return {**dict(zip(CODING_COLUMNS, row)), "primary": bool(row[-1])}
 
 
 def _number(value: float) -> float | int:

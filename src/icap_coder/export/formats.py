@@ -18,7 +18,7 @@ def csv_text(table: Table, guard: bool = True) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for row in [table[0], *table[1]]:
-        writer.writerow([cells.guard(v) for v in row] if guard else row)
+        writer.writerow(cells.guard_row(row) if guard else row)
     return buffer.getvalue()
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from icap_coder.export import cells
-from icap_coder.export.contract import CODING_COLUMNS, coding_record, coding_row, segment_row
+from icap_coder.export.contract import CODING_COLUMNS, coding_record, coding_row, row_record, segment_row
 from icap_coder.model import Coding, Segment
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -44,15 +44,10 @@ def json_lines(records: Iterable[dict[str, Any]]) -> str:
     return "".join(_encode(record) + "\n" for record in records)
 
 
-def codings_jsonl(codings: Iterable[Coding]) -> str:
-    return json_lines(coding_record(c) for c in codings)
-
-
 def codings_files(codings: list[Coding], guard: bool = False) -> tuple[str, str]:
     """The codings as CSV rows and as JSON Lines, each coding's row made once for both."""
     rows = [coding_row(c) for c in codings]
-    return csv_rows(rows, guard), json_lines({**dict(zip(CODING_COLUMNS, row)), "primary": bool(row[-1])}
-                                             for row in rows)
+    return csv_rows(rows, guard), json_lines(map(row_record, rows))
 
 
 def write_codings_csv(stream: TextIO, codings: Iterable[Coding]) -> None:
